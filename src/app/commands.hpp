@@ -1,0 +1,21 @@
+// The registry of subcommands. Each command adds its options to its own CLI11 subcommand and
+// runs when selected.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace splat::app {
+
+void register_commands(CLI::App& app);
+// Runs the selected subcommand and returns the process exit code.
+int run_selected_command(CLI::App& app);
+
+// Used by each command_*.cpp to add itself.
+void add_command(CLI::App& app, const char* name, const char* description,
+                 const std::function<std::function<int()>(CLI::App&)>& setup);
+
+void register_device_command(CLI::App& app);
+
+}  // namespace splat::app

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The whole test suite, from a clean clone: installs dependencies, builds the CPU-only
+# configuration and runs every test, builds the CUDA configuration (compile only where there is
+# no GPU) and runs its tests (GPU tests report "skipped" without a GPU), runs the stream tests
+# under ThreadSanitizer, and fails if fewer tests ran than the floor in tests/min_test_count.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=$(nproc)
+
+./tools/setup-deps.sh
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+ran_total=0
+run_ctest() {  # run_ctest <build dir> [ctest args...]
+  local dir=$1
+  shift
+  ctest --test-dir "$dir" --output-on-failure --timeout 900 -j"$jobs" "$@" | tee "$log"
+  local ran
+  ran=$(sed -n 's/.*tests passed, [0-9]* tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
+  ran_total=$((ran_total + ${ran:-0}))
+}
+
+echo "== CPU-only configuration"
+cmake -S . -B build/cpu -DSPLAT_CUDA=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/cpu -j"$jobs"
+run_ctest build/cpu
+
+if [[ -x /usr/local/cuda/bin/nvcc ]] || command -v nvcc >/dev/null; then
+  echo "== CUDA configuration (architectures: ${SPLAT_TEST_CUDA_ARCHS:=90})"
+  cmake -S . -B build/cuda -DSPLAT_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$SPLAT_TEST_CUDA_ARCHS" \
+    -DSPLAT_ORACLE_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/cuda -j"$jobs"
+  # The oracle and slow tests already ran above on the same CPU code; here the CUDA build's own
+  # CPU tests and its GPU tests (skipped without a GPU).
+  run_ctest build/cuda -L 'cpu|gpu' -LE slow
+else
+  echo "== CUDA configuration skipped: no nvcc on this machine"
+fi
+
+echo "== ThreadSanitizer: streams and arena"
+cmake -S . -B build/tsan -DSPLAT_CUDA=OFF -DSPLAT_TSAN=ON -DSPLAT_ORACLE_TESTS=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/tsan -j"$jobs" --target core_tests
+TSAN_OPTIONS="halt_on_error=1" build/tsan/tests/core/core_tests
+
+floor=$(cat tests/min_test_count)
+echo "== $ran_total tests ran (floor $floor)"
+if ((ran_total < floor)); then
+  echo "error: the suite shrank: $ran_total tests ran, tests/min_test_count says at least $floor" >&2
+  exit 1
+fi

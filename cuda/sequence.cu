@@ -16,7 +16,7 @@ void launch_sequence_u32(std::uint32_t* out, std::uint32_t count, std::uint32_t 
   if (count == 0) return;
   constexpr std::uint32_t threads = 256;
   sequence_u32_kernel<<<(count + threads - 1) / threads, threads, 0, stream>>>(out, count, start,
-                                                                             step);
+                                                                               step);
   SPLAT_CUDA_CHECK_LAUNCH("sequence_u32_kernel");
 }
 

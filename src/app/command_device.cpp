@@ -68,15 +68,14 @@ int run_device(const DeviceOptions& options) {
 }  // namespace
 
 void register_device_command(CLI::App& app) {
-  add_command(app, "device", "show the compute backend and measure its copy bandwidth",
-              [](CLI::App& sub) {
-                auto options = std::make_shared<DeviceOptions>();
-                sub.add_option("--backend", options->backend, "auto, cpu or cuda")
-                    ->capture_default_str();
-                sub.add_option("--budget", options->budget, "device memory budget, e.g. 1GiB")
-                    ->capture_default_str();
-                return [options] { return run_device(*options); };
-              });
+  add_command(
+      app, "device", "show the compute backend and measure its copy bandwidth", [](CLI::App& sub) {
+        auto options = std::make_shared<DeviceOptions>();
+        sub.add_option("--backend", options->backend, "auto, cpu or cuda")->capture_default_str();
+        sub.add_option("--budget", options->budget, "device memory budget, e.g. 1GiB")
+            ->capture_default_str();
+        return [options] { return run_device(*options); };
+      });
 }
 
 }  // namespace splat::app

@@ -18,7 +18,9 @@ void add_command(CLI::App& app, const char* name, const char* description,
   runners()[sub] = setup(*sub);
 }
 
-void register_commands(CLI::App& app) { register_device_command(app); }
+void register_commands(CLI::App& app) {
+  register_device_command(app);
+}
 
 int run_selected_command(CLI::App& app) {
   for (const CLI::App* sub : app.get_subcommands()) {

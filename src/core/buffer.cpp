@@ -32,7 +32,9 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
   return *this;
 }
 
-Buffer::~Buffer() { release(); }
+Buffer::~Buffer() {
+  release();
+}
 
 void Buffer::release() noexcept {
   if (data_ && release_) release_(data_);
@@ -62,8 +64,9 @@ void copy_async(Stream& stream, Buffer& dst, std::size_t dst_offset, const Buffe
 }
 
 void copy_async(Stream& stream, Buffer& dst, const Buffer& src) {
-  SPLAT_REQUIRE(dst.bytes() == src.bytes(), "copy between buffers of different sizes: ",
-                format_bytes(src.bytes()), " into ", format_bytes(dst.bytes()));
+  SPLAT_REQUIRE(dst.bytes() == src.bytes(),
+                "copy between buffers of different sizes: ", format_bytes(src.bytes()), " into ",
+                format_bytes(dst.bytes()));
   copy_async(stream, dst, 0, src, 0, src.bytes());
 }
 

@@ -48,8 +48,8 @@ std::size_t parse_bytes(std::string_view text) {
     ++number_end;
   double value = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + number_end, value);
-  SPLAT_REQUIRE(number_end > 0 && ec == std::errc() && end == s.data() + number_end,
-                "'", text, "' is not a byte size (expected e.g. 512MiB, 8GiB or 4GB)");
+  SPLAT_REQUIRE(number_end > 0 && ec == std::errc() && end == s.data() + number_end, "'", text,
+                "' is not a byte size (expected e.g. 512MiB, 8GiB or 4GB)");
   std::string suffix;
   for (char c : trim(s.substr(number_end)))
     suffix += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -59,7 +59,8 @@ std::size_t parse_bytes(std::string_view text) {
     SPLAT_REQUIRE(std::isfinite(bytes) && bytes < 1.8e19, "byte size '", text, "' is too large");
     return static_cast<std::size_t>(bytes);
   }
-  fail("'", text, "' has an unknown unit '", suffix, "' (use B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)");
+  fail("'", text, "' has an unknown unit '", suffix,
+       "' (use B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)");
 }
 
 std::string format_bytes(std::size_t bytes) {

@@ -30,11 +30,17 @@ void* CpuBackend::allocate(MemorySpace space, std::size_t bytes) {
   return ptr;
 }
 
-void CpuBackend::deallocate(MemorySpace, void* ptr) noexcept { std::free(ptr); }
+void CpuBackend::deallocate(MemorySpace, void* ptr) noexcept {
+  std::free(ptr);
+}
 
-std::unique_ptr<Stream> CpuBackend::create_stream() { return std::make_unique<CpuStream>(); }
+std::unique_ptr<Stream> CpuBackend::create_stream() {
+  return std::make_unique<CpuStream>();
+}
 
-std::unique_ptr<Event> CpuBackend::create_event() { return std::make_unique<CpuEvent>(); }
+std::unique_ptr<Event> CpuBackend::create_event() {
+  return std::make_unique<CpuEvent>();
+}
 
 DeviceMemoryInfo CpuBackend::device_memory() const {
   const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));

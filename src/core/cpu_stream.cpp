@@ -36,9 +36,13 @@ void CpuStream::fill_async(void* dst, unsigned char value, std::size_t bytes) {
   enqueue({[=] { std::memset(dst, value, bytes); }});
 }
 
-void CpuStream::host_task(std::function<void()> task) { enqueue({std::move(task)}); }
+void CpuStream::host_task(std::function<void()> task) {
+  enqueue({std::move(task)});
+}
 
-void CpuStream::enqueue_control(std::function<void()> task) { enqueue({std::move(task), true}); }
+void CpuStream::enqueue_control(std::function<void()> task) {
+  enqueue({std::move(task), true});
+}
 
 void CpuStream::wait(const Event& event) {
   const auto* cpu_event = dynamic_cast<const CpuEvent*>(&event);
@@ -92,9 +96,13 @@ void CpuEvent::record(Stream& stream) {
   cpu_stream->enqueue_control([state = state_, target] { state->complete(target); });
 }
 
-void CpuEvent::synchronize() const { state_->wait_for(state_->recorded()); }
+void CpuEvent::synchronize() const {
+  state_->wait_for(state_->recorded());
+}
 
-bool CpuEvent::ready() const { return state_->ready(); }
+bool CpuEvent::ready() const {
+  return state_->ready();
+}
 
 std::uint64_t CpuEvent::State::begin_record() {
   std::lock_guard lock(mutex);

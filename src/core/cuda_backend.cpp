@@ -117,8 +117,12 @@ void* CudaBackend::allocate(MemorySpace space, std::size_t bytes) {
   if (bytes == 0) return nullptr;
   void* ptr = nullptr;
   switch (space) {
-    case MemorySpace::Device: SPLAT_CUDA_CHECK(cudaMalloc(&ptr, bytes)); break;
-    case MemorySpace::PinnedHost: SPLAT_CUDA_CHECK(cudaHostAlloc(&ptr, bytes, cudaHostAllocDefault)); break;
+    case MemorySpace::Device:
+      SPLAT_CUDA_CHECK(cudaMalloc(&ptr, bytes));
+      break;
+    case MemorySpace::PinnedHost:
+      SPLAT_CUDA_CHECK(cudaHostAlloc(&ptr, bytes, cudaHostAllocDefault));
+      break;
     case MemorySpace::PageableHost:
       ptr = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
       SPLAT_REQUIRE(ptr != nullptr, "out of host memory allocating ", format_bytes(bytes));
@@ -131,16 +135,26 @@ void CudaBackend::deallocate(MemorySpace space, void* ptr) noexcept {
   if (!ptr) return;
   cudaError_t status = cudaSuccess;
   switch (space) {
-    case MemorySpace::Device: status = cudaFree(ptr); break;
-    case MemorySpace::PinnedHost: status = cudaFreeHost(ptr); break;
-    case MemorySpace::PageableHost: std::free(ptr); break;
+    case MemorySpace::Device:
+      status = cudaFree(ptr);
+      break;
+    case MemorySpace::PinnedHost:
+      status = cudaFreeHost(ptr);
+      break;
+    case MemorySpace::PageableHost:
+      std::free(ptr);
+      break;
   }
   if (status != cudaSuccess) log_error("CUDA free failed: ", cudaGetErrorString(status));
 }
 
-std::unique_ptr<Stream> CudaBackend::create_stream() { return std::make_unique<CudaStream>(); }
+std::unique_ptr<Stream> CudaBackend::create_stream() {
+  return std::make_unique<CudaStream>();
+}
 
-std::unique_ptr<Event> CudaBackend::create_event() { return std::make_unique<CudaEvent>(); }
+std::unique_ptr<Event> CudaBackend::create_event() {
+  return std::make_unique<CudaEvent>();
+}
 
 DeviceMemoryInfo CudaBackend::device_memory() const {
   DeviceMemoryInfo info;

@@ -16,18 +16,17 @@ namespace splat {
 
 }  // namespace splat
 
-#define SPLAT_CUDA_CHECK(call)                                                       \
-  do {                                                                               \
-    const cudaError_t splat_cuda_status_ = (call);                                   \
-    if (splat_cuda_status_ != cudaSuccess)                                           \
-      ::splat::throw_cuda_error(splat_cuda_status_, __FILE__, __LINE__, #call);      \
+#define SPLAT_CUDA_CHECK(call)                                                  \
+  do {                                                                          \
+    const cudaError_t splat_cuda_status_ = (call);                              \
+    if (splat_cuda_status_ != cudaSuccess)                                      \
+      ::splat::throw_cuda_error(splat_cuda_status_, __FILE__, __LINE__, #call); \
   } while (0)
 
 // After a <<<...>>> launch: catches bad launch configurations at the launch site.
-#define SPLAT_CUDA_CHECK_LAUNCH(kernel_name)                                         \
-  do {                                                                               \
-    const cudaError_t splat_cuda_status_ = cudaGetLastError();                       \
-    if (splat_cuda_status_ != cudaSuccess)                                           \
-      ::splat::throw_cuda_error(splat_cuda_status_, __FILE__, __LINE__,              \
-                                "launch of " kernel_name);                           \
+#define SPLAT_CUDA_CHECK_LAUNCH(kernel_name)                                                       \
+  do {                                                                                             \
+    const cudaError_t splat_cuda_status_ = cudaGetLastError();                                     \
+    if (splat_cuda_status_ != cudaSuccess)                                                         \
+      ::splat::throw_cuda_error(splat_cuda_status_, __FILE__, __LINE__, "launch of " kernel_name); \
   } while (0)

@@ -44,7 +44,7 @@ class DeviceArena {
   std::size_t budget_;
   char* base_ = nullptr;
   mutable std::mutex mutex_;
-  std::map<std::size_t, std::size_t> free_blocks_;    // offset -> size, coalesced
+  std::map<std::size_t, std::size_t> free_blocks_;     // offset -> size, coalesced
   std::unordered_map<std::size_t, std::size_t> used_;  // offset -> size
   std::size_t in_use_ = 0;
   std::size_t peak_ = 0;

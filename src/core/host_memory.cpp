@@ -23,7 +23,11 @@ std::size_t read_status_kib(const char* field) {
 }
 }  // namespace
 
-std::size_t current_host_resident_bytes() { return read_status_kib("VmRSS:"); }
-std::size_t peak_host_resident_bytes() { return read_status_kib("VmHWM:"); }
+std::size_t current_host_resident_bytes() {
+  return read_status_kib("VmRSS:");
+}
+std::size_t peak_host_resident_bytes() {
+  return read_status_kib("VmHWM:");
+}
 
 }  // namespace splat

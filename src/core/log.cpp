@@ -15,17 +15,25 @@ std::mutex g_mutex;
 
 const char* prefix(LogLevel level) {
   switch (level) {
-    case LogLevel::Debug: return "debug: ";
-    case LogLevel::Warn: return "warning: ";
-    case LogLevel::Error: return "error: ";
-    default: return "";
+    case LogLevel::Debug:
+      return "debug: ";
+    case LogLevel::Warn:
+      return "warning: ";
+    case LogLevel::Error:
+      return "error: ";
+    default:
+      return "";
   }
 }
 }  // namespace
 
-void set_log_level(LogLevel level) { g_level = level; }
+void set_log_level(LogLevel level) {
+  g_level = level;
+}
 
-LogLevel log_level() { return g_level; }
+LogLevel log_level() {
+  return g_level;
+}
 
 void log_message(LogLevel level, std::string_view message) {
   const std::string line = std::string(prefix(level)) + std::string(message) + "\n";
@@ -34,6 +42,8 @@ void log_message(LogLevel level, std::string_view message) {
   std::fflush(stderr);
 }
 
-bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
+bool stdout_is_terminal() {
+  return isatty(STDOUT_FILENO) == 1;
+}
 
 }  // namespace splat

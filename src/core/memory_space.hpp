@@ -13,9 +13,12 @@ enum class MemorySpace {
 
 constexpr std::string_view memory_space_name(MemorySpace space) {
   switch (space) {
-    case MemorySpace::Device: return "device";
-    case MemorySpace::PinnedHost: return "pinned host";
-    case MemorySpace::PageableHost: return "pageable host";
+    case MemorySpace::Device:
+      return "device";
+    case MemorySpace::PinnedHost:
+      return "pinned host";
+    case MemorySpace::PageableHost:
+      return "pageable host";
   }
   return "unknown";
 }

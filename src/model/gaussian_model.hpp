@@ -7,15 +7,17 @@
 
 namespace splat {
 
-constexpr int sh_coefficient_count(int degree) { return (degree + 1) * (degree + 1); }
+constexpr int sh_coefficient_count(int degree) {
+  return (degree + 1) * (degree + 1);
+}
 
 struct GaussianModel {
-  int sh_degree = 3;                 // maximum degree the model stores
-  std::vector<float> means;          // N x 3, world space
-  std::vector<float> log_scales;     // N x 3, scale = exp(log_scale)
-  std::vector<float> rotations;      // N x 4, quaternion (w, x, y, z), not necessarily normalised
-  std::vector<float> opacity_logits; // N, opacity = sigmoid(logit)
-  std::vector<float> sh;             // N x K x 3, K = (sh_degree+1)^2: [gaussian][coefficient][rgb]
+  int sh_degree = 3;                  // maximum degree the model stores
+  std::vector<float> means;           // N x 3, world space
+  std::vector<float> log_scales;      // N x 3, scale = exp(log_scale)
+  std::vector<float> rotations;       // N x 4, quaternion (w, x, y, z), not necessarily normalised
+  std::vector<float> opacity_logits;  // N, opacity = sigmoid(logit)
+  std::vector<float> sh;  // N x K x 3, K = (sh_degree+1)^2: [gaussian][coefficient][rgb]
 
   std::size_t size() const { return opacity_logits.size(); }
   int sh_coefficients() const { return sh_coefficient_count(sh_degree); }

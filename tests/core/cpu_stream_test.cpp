@@ -51,7 +51,8 @@ TEST_CASE("cpu stream: order is kept per producer under contention", "[stream]")
   std::vector<std::thread> threads;
   for (int p = 0; p < producers; ++p) {
     threads.emplace_back([&, p] {
-      for (int i = 0; i < tasks_each; ++i) stream->host_task([&seen, p, i] { seen[p].push_back(i); });
+      for (int i = 0; i < tasks_each; ++i)
+        stream->host_task([&seen, p, i] { seen[p].push_back(i); });
     });
   }
   for (auto& t : threads) t.join();

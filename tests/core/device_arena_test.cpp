@@ -77,8 +77,8 @@ TEST_CASE("arena: a zero-byte allocation takes nothing", "[arena]") {
 TEST_CASE("arena: a budget the device cannot reserve is a clear error", "[arena]") {
   CpuBackend backend;
   const std::size_t absurd = std::numeric_limits<std::size_t>::max() / 2;
-  REQUIRE_THROWS_WITH(DeviceArena(backend, absurd),
-                      Contains("cannot reserve the device memory budget") &&
-                          Contains("lower offload.gpu_budget"));
+  REQUIRE_THROWS_WITH(
+      DeviceArena(backend, absurd),
+      Contains("cannot reserve the device memory budget") && Contains("lower offload.gpu_budget"));
   REQUIRE_THROWS_WITH(DeviceArena(backend, 10), Contains("too small"));
 }

@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/config_schema.hpp"
+#include "core/error.hpp"
+
+using namespace splat;
+using Catch::Contains;
+
+namespace {
+struct Settings {
+  int iterations = 30000;
+  float lr = 1.6e-4f;
+  bool verbose = false;
+  std::string mode = "resident";
+  std::size_t budget = 1 << 20;
+  std::vector<int> eval_at{7000, 30000};
+  std::uint64_t seed = 0;
+};
+
+ConfigSchema schema_for(Settings& s) {
+  ConfigSchema schema;
+  schema.add_int("train.iterations", &s.iterations, 1, 10'000'000, "optimizer steps");
+  schema.add_float("train.lr", &s.lr, 0.0, 1.0, "learning rate");
+  schema.add_bool("verbose", &s.verbose, "more output");
+  schema.add_string("mode", &s.mode, {"resident", "offload", "naive"}, "where parameters live");
+  schema.add_bytes("offload.gpu_budget", &s.budget, 1024, "device memory budget");
+  schema.add_int_list("train.eval_at", &s.eval_at, 0, 10'000'000, "evaluation steps");
+  schema.add_uint64("seed", &s.seed, "random seed");
+  return schema;
+}
+}  // namespace
+
+TEST_CASE("config: YAML files and overrides set typed values", "[config]") {
+  Settings s;
+  auto schema = schema_for(s);
+  schema.load_yaml_text(
+      "train:\n  iterations: 7000\n  eval_at: [100, 200]\nmode: offload\n"
+      "offload: {gpu_budget: 8GiB}\nverbose: true\nseed: 42\n",
+      "preset.yaml");
+  CHECK(s.iterations == 7000);
+  CHECK(s.eval_at == std::vector<int>{100, 200});
+  CHECK(s.mode == "offload");
+  CHECK(s.budget == 8ull << 30);
+  CHECK(s.verbose);
+  CHECK(s.seed == 42);
+  schema.apply_override("train.lr=0.001");
+  schema.apply_override("train.eval_at=500");
+  schema.apply_override("mode=naive");
+  CHECK(s.lr == Approx(0.001f));
+  CHECK(s.eval_at == std::vector<int>{500});
+  CHECK(s.mode == "naive");
+}
+
+TEST_CASE("config: mistakes name the key and the source", "[config]") {
+  Settings s;
+  auto schema = schema_for(s);
+  CHECK_THROWS_WITH(schema.load_yaml_text("train:\n  iteratons: 5\n", "a.yaml"),
+                    Contains("a.yaml") && Contains("unknown config key 'train.iteratons'") &&
+                        Contains("did you mean 'train.iterations'"));
+  CHECK_THROWS_WITH(schema.apply_override("train.iterations=many"),
+                    Contains("key 'train.iterations'") && Contains("expected an integer"));
+  CHECK_THROWS_WITH(schema.apply_override("train.iterations=0"), Contains("out of range"));
+  CHECK_THROWS_WITH(schema.apply_override("train.lr=nan"), Contains("finite number"));
+  CHECK_THROWS_WITH(schema.apply_override("mode=gpu"),
+                    Contains("'gpu' is not one of resident, offload, naive"));
+  CHECK_THROWS_WITH(schema.apply_override("offload.gpu_budget=lots"), Contains("gpu_budget"));
+  CHECK_THROWS_WITH(schema.apply_override("verbose=maybe"), Contains("true or false"));
+  CHECK_THROWS_WITH(schema.apply_override("verbose"), Contains("expected key=value"));
+  CHECK_THROWS_WITH(schema.load_yaml_text("train: [1, 2", "b.yaml"),
+                    Contains("b.yaml: not valid YAML: line"));
+  CHECK_THROWS_WITH(schema.load_yaml_text("- 1\n- 2\n", "c.yaml"), Contains("mapping"));
+  CHECK_THROWS_WITH(schema.load_yaml_text("train:\n  iterations:\n", "d.yaml"),
+                    Contains("got nothing"));
+  CHECK(s.iterations == 30000);  // failed assignments changed nothing
+}
+
+TEST_CASE("config: a missing file is a clear error", "[config]") {
+  Settings s;
+  auto schema = schema_for(s);
+  CHECK_THROWS_WITH(schema.load_yaml_file("/nonexistent/preset.yaml"),
+                    Contains("/nonexistent/preset.yaml: cannot open"));
+}
+
+TEST_CASE("config: the effective configuration reads back identically", "[config]") {
+  Settings s;
+  auto schema = schema_for(s);
+  schema.apply_override("train.lr=0.000123");
+  schema.apply_override("offload.gpu_budget=3GiB");
+  const std::string yaml = schema.to_yaml();
+  CHECK_THAT(yaml, Contains("train:\n  iterations: 30000  # optimizer steps"));
+  Settings t;
+  auto reread = schema_for(t);
+  reread.load_yaml_text(yaml, "effective.yaml");
+  CHECK(t.lr == s.lr);
+  CHECK(t.budget == s.budget);
+  CHECK(t.eval_at == s.eval_at);
+  CHECK(t.mode == s.mode);
+}

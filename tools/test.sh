@@ -43,7 +43,7 @@ echo "== ThreadSanitizer: streams and arena"
 cmake -S . -B build/tsan -DSPLAT_CUDA=OFF -DSPLAT_TSAN=ON -DSPLAT_ORACLE_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/tsan -j"$jobs" --target core_tests
-TSAN_OPTIONS="halt_on_error=1" build/tsan/tests/core/core_tests
+TSAN_OPTIONS="halt_on_error=1 allocator_may_return_null=1" build/tsan/tests/core/core_tests
 
 floor=$(cat tests/min_test_count)
 echo "== $ran_total tests ran (floor $floor)"

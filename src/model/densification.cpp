@@ -1,0 +1,173 @@
+#include "model/densification.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.hpp"
+
+namespace splat {
+
+namespace {
+
+float sigmoid(float x) {
+  return 1.0f / (1.0f + std::exp(-x));
+}
+float logit(float p) {
+  return std::log(p / (1.0f - p));
+}
+
+// Row-major rotation matrix of the normalised quaternion (w, x, y, z).
+void rotation_matrix(const float* q, float R[9]) {
+  const float norm = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+  const float w = q[0] / norm, x = q[1] / norm, y = q[2] / norm, z = q[3] / norm;
+  R[0] = 1 - 2 * (y * y + z * z), R[1] = 2 * (x * y - w * z), R[2] = 2 * (x * z + w * y);
+  R[3] = 2 * (x * y + w * z), R[4] = 1 - 2 * (x * x + z * z), R[5] = 2 * (y * z - w * x);
+  R[6] = 2 * (x * z - w * y), R[7] = 2 * (y * z + w * x), R[8] = 1 - 2 * (x * x + y * y);
+}
+
+float max_scale(const TrainableGaussians& g, std::size_t row) {
+  const float* s = &g.params.log_scales[row * 3];
+  return std::exp(std::max({s[0], s[1], s[2]}));
+}
+
+}  // namespace
+
+Default3dgsStrategy::Default3dgsStrategy(DensifyConfig config, float scene_extent,
+                                         std::uint64_t seed, std::size_t initial_count)
+    : config_(config), extent_(scene_extent), rng_(seed ^ 0xD3A5u) {
+  resize_stats(initial_count);
+}
+
+void Default3dgsStrategy::resize_stats(std::size_t n) {
+  grad_accum_.assign(n, 0.0f);
+  view_count_.assign(n, 0.0f);
+  max_radius_.assign(n, 0.0f);
+}
+
+void Default3dgsStrategy::observe_view(const std::uint32_t* ids, const float* screen_grad,
+                                       const float* radii, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint32_t id = ids[i];
+    SPLAT_REQUIRE(id < grad_accum_.size(), "densification: Gaussian id ", id, " out of range");
+    if (radii[i] <= 0) continue;  // not visible in this view
+    grad_accum_[id] += std::hypot(screen_grad[2 * i], screen_grad[2 * i + 1]);
+    view_count_[id] += 1.0f;
+    max_radius_[id] = std::max(max_radius_[id], radii[i]);
+  }
+}
+
+DensifyReport Default3dgsStrategy::after_step(int step, TrainableGaussians& g) {
+  SPLAT_REQUIRE(grad_accum_.size() == g.size(), "densification statistics cover ",
+                grad_accum_.size(), " Gaussians but the model has ", g.size());
+  DensifyReport report;
+  if (step < config_.until_step) {
+    if (step > config_.from_step && step % config_.interval == 0)
+      report = densify_and_prune(g, step > config_.opacity_reset_interval);
+    if (step % config_.opacity_reset_interval == 0) {
+      reset_opacity(g, 0.01f);
+      report.opacity_reset = true;
+    }
+  }
+  return report;
+}
+
+DensifyReport Default3dgsStrategy::densify_and_prune(TrainableGaussians& g, bool prune_by_size) {
+  const std::size_t n = g.size();
+  DensifyReport report;
+  const float dense_limit = config_.percent_dense * extent_;
+  std::vector<std::size_t> clone_rows, split_rows;
+  std::vector<float> candidate_grad;
+  for (std::size_t row = 0; row < n; ++row) {
+    const float mean_grad = view_count_[row] > 0 ? grad_accum_[row] / view_count_[row] : 0.0f;
+    if (!(mean_grad >= config_.grad_threshold)) continue;  // also false for NaN
+    (max_scale(g, row) <= dense_limit ? clone_rows : split_rows).push_back(row);
+  }
+  // The cap keeps the candidates with the largest gradients (a split adds one net Gaussian).
+  if (config_.max_gaussians > 0) {
+    const std::size_t room = config_.max_gaussians > n ? config_.max_gaussians - n : 0;
+    if (clone_rows.size() + split_rows.size() > room) {
+      auto by_grad = [&](std::size_t a, std::size_t b) {
+        return grad_accum_[a] / view_count_[a] > grad_accum_[b] / view_count_[b];
+      };
+      std::vector<std::size_t> all = clone_rows;
+      all.insert(all.end(), split_rows.begin(), split_rows.end());
+      std::stable_sort(all.begin(), all.end(), by_grad);
+      all.resize(room);
+      std::sort(all.begin(), all.end());
+      std::vector<std::size_t> clones, splits;
+      for (std::size_t row : all)
+        (max_scale(g, row) <= dense_limit ? clones : splits).push_back(row);
+      clone_rows = std::move(clones);
+      split_rows = std::move(splits);
+    }
+  }
+
+  // Clone: an exact copy that the optimizer then pulls apart.
+  append_copies(g, clone_rows);
+  report.cloned = clone_rows.size();
+
+  // Split: two samples from the Gaussian itself, each 1/1.6 of its size; the original goes.
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  const std::size_t before_split = g.size();
+  std::vector<std::size_t> doubled;
+  for (std::size_t row : split_rows) doubled.insert(doubled.end(), {row, row});
+  append_copies(g, doubled);
+  for (std::size_t i = 0; i < doubled.size(); ++i) {
+    const std::size_t row = before_split + i;
+    float* mean = &g.params.means[row * 3];
+    float* log_scale = &g.params.log_scales[row * 3];
+    float R[9];
+    rotation_matrix(&g.params.rotations[row * 4], R);
+    float offset[3];
+    for (int a = 0; a < 3; ++a) offset[a] = normal(rng_) * std::exp(log_scale[a]);
+    for (int r = 0; r < 3; ++r)
+      mean[r] += R[3 * r] * offset[0] + R[3 * r + 1] * offset[1] + R[3 * r + 2] * offset[2];
+    for (int a = 0; a < 3; ++a) log_scale[a] -= std::log(1.6f);  // scale / (0.8 * 2)
+  }
+  report.split = split_rows.size();
+
+  // Prune: transparent ones, the split originals, and (after the first opacity reset) those
+  // too large on screen or in the world.
+  const std::size_t total = g.size();
+  std::vector<std::uint8_t> keep(total, 1);
+  for (std::size_t row : split_rows) keep[row] = 0;
+  for (std::size_t row = 0; row < total; ++row) {
+    if (sigmoid(g.params.opacity_logits[row]) < config_.min_opacity) keep[row] = 0;
+    if (!prune_by_size) continue;
+    // New rows have not been on screen yet; the world-size test applies to every row.
+    if ((row < n && max_radius_[row] > config_.max_screen_radius) ||
+        max_scale(g, row) > config_.max_world_scale * extent_)
+      keep[row] = 0;
+  }
+  const std::size_t kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), 1));
+  report.pruned = total - kept - split_rows.size();
+  keep_rows(g, keep);
+  resize_stats(g.size());
+  return report;
+}
+
+std::vector<std::vector<float>> Default3dgsStrategy::state() const {
+  return {grad_accum_, view_count_, max_radius_};
+}
+
+void Default3dgsStrategy::restore(std::vector<std::vector<float>> state) {
+  SPLAT_REQUIRE(
+      state.size() == 3 && state[0].size() == state[1].size() && state[0].size() == state[2].size(),
+      "densification state in checkpoint is malformed");
+  grad_accum_ = std::move(state[0]);
+  view_count_ = std::move(state[1]);
+  max_radius_ = std::move(state[2]);
+}
+
+void reset_opacity(TrainableGaussians& g, float max_opacity) {
+  const float cap = logit(max_opacity);
+  for (std::size_t row = 0; row < g.size(); ++row) {
+    float& o = g.params.opacity_logits[row];
+    o = std::min(o, cap);
+  }
+  std::fill(g.adam_m.opacity_logits.begin(), g.adam_m.opacity_logits.end(), 0.0f);
+  std::fill(g.adam_v.opacity_logits.begin(), g.adam_v.opacity_logits.end(), 0.0f);
+}
+
+}  // namespace splat

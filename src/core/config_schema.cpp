@@ -156,6 +156,25 @@ void ConfigSchema::add_bytes(std::string key, std::size_t* target, std::size_t m
        }});
 }
 
+void ConfigSchema::add_count(std::string key, std::size_t* target, std::string doc) {
+  add({key, std::move(doc), "count",
+       [=](const YAML::Node& node, const std::string& where) {
+         const std::string text = scalar_of(node, where, "a count such as 5000 or 2M");
+         double value = 0;
+         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+         const std::string_view suffix(end, text.data() + text.size() - end);
+         double factor = 0;
+         if (suffix.empty()) factor = 1;
+         if (suffix == "k" || suffix == "K") factor = 1e3;
+         if (suffix == "M") factor = 1e6;
+         if (suffix == "B" || suffix == "G") factor = 1e9;
+         SPLAT_REQUIRE(ec == std::errc() && factor > 0 && value >= 0 && value * factor < 1e18,
+                       where, ": expected a count such as 5000, 200k or 2M, got '", text, "'");
+         *target = static_cast<std::size_t>(std::llround(value * factor));
+       },
+       [=] { return std::to_string(*target); }});
+}
+
 void ConfigSchema::add_int_list(std::string key, std::vector<int>* target, long long min,
                                 long long max, std::string doc) {
   add({key, std::move(doc), "list of integers",

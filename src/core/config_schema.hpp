@@ -27,6 +27,8 @@ class ConfigSchema {
                   std::string doc);
   // Accepts "8GiB", "512MB" or a plain byte count.
   void add_bytes(std::string key, std::size_t* target, std::size_t min, std::string doc);
+  // A count such as 100000, "200k", "1.5M" or "2B" (powers of 1000).
+  void add_count(std::string key, std::size_t* target, std::string doc);
   void add_int_list(std::string key, std::vector<int>* target, long long min, long long max,
                     std::string doc);
 

@@ -18,6 +18,7 @@ struct Settings {
   std::size_t budget = 1 << 20;
   std::vector<int> eval_at{7000, 30000};
   std::uint64_t seed = 0;
+  std::size_t cap = 0;
 };
 
 ConfigSchema schema_for(Settings& s) {
@@ -29,6 +30,7 @@ ConfigSchema schema_for(Settings& s) {
   schema.add_bytes("offload.gpu_budget", &s.budget, 1024, "device memory budget");
   schema.add_int_list("train.eval_at", &s.eval_at, 0, 10'000'000, "evaluation steps");
   schema.add_uint64("seed", &s.seed, "random seed");
+  schema.add_count("cap", &s.cap, "most Gaussians");
   return schema;
 }
 }  // namespace
@@ -52,6 +54,12 @@ TEST_CASE("config: YAML files and overrides set typed values", "[config]") {
   CHECK(s.lr == Approx(0.001f));
   CHECK(s.eval_at == std::vector<int>{500});
   CHECK(s.mode == "naive");
+  schema.apply_override("cap=1.5M");
+  CHECK(s.cap == 1'500'000);
+  schema.apply_override("cap=200k");
+  CHECK(s.cap == 200'000);
+  CHECK_THROWS_WITH(schema.apply_override("cap=3MiB"), Contains("expected a count"));
+  CHECK_THROWS_WITH(schema.apply_override("cap=-4"), Contains("expected a count"));
 }
 
 TEST_CASE("config: mistakes name the key and the source", "[config]") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <sstream>
 
 #include "core/error.hpp"
 
@@ -147,17 +148,22 @@ DensifyReport Default3dgsStrategy::densify_and_prune(TrainableGaussians& g, bool
   return report;
 }
 
-std::vector<std::vector<float>> Default3dgsStrategy::state() const {
-  return {grad_accum_, view_count_, max_radius_};
+DensifyState Default3dgsStrategy::state() const {
+  std::ostringstream rng;
+  rng << rng_;
+  return {{grad_accum_, view_count_, max_radius_}, rng.str()};
 }
 
-void Default3dgsStrategy::restore(std::vector<std::vector<float>> state) {
-  SPLAT_REQUIRE(
-      state.size() == 3 && state[0].size() == state[1].size() && state[0].size() == state[2].size(),
-      "densification state in checkpoint is malformed");
-  grad_accum_ = std::move(state[0]);
-  view_count_ = std::move(state[1]);
-  max_radius_ = std::move(state[2]);
+void Default3dgsStrategy::restore(DensifyState state) {
+  auto& a = state.arrays;
+  SPLAT_REQUIRE(a.size() == 3 && a[0].size() == a[1].size() && a[0].size() == a[2].size(),
+                "densification state in checkpoint is malformed");
+  std::istringstream rng(state.rng);
+  rng >> rng_;
+  SPLAT_REQUIRE(!rng.fail(), "densification random state in checkpoint is malformed");
+  grad_accum_ = std::move(a[0]);
+  view_count_ = std::move(a[1]);
+  max_radius_ = std::move(a[2]);
 }
 
 void reset_opacity(TrainableGaussians& g, float max_opacity) {

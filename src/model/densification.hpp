@@ -35,6 +35,12 @@ struct DensifyReport {
   bool changed() const { return cloned || split || pruned || opacity_reset; }
 };
 
+// What a strategy must save in a checkpoint to continue exactly.
+struct DensifyState {
+  std::vector<std::vector<float>> arrays;  // N-sized statistics
+  std::string rng;                         // random engine state, as text
+};
+
 class DensificationStrategy {
  public:
   virtual ~DensificationStrategy() = default;
@@ -44,9 +50,8 @@ class DensificationStrategy {
                             std::size_t count) = 0;
   // After the optimizer step `step` (1-based): may add, remove or edit Gaussians.
   virtual DensifyReport after_step(int step, TrainableGaussians& g) = 0;
-  // Statistics as one N-sized array each, for checkpoints.
-  virtual std::vector<std::vector<float>> state() const = 0;
-  virtual void restore(std::vector<std::vector<float>> state) = 0;
+  virtual DensifyState state() const = 0;
+  virtual void restore(DensifyState state) = 0;
 };
 
 class Default3dgsStrategy final : public DensificationStrategy {
@@ -56,8 +61,8 @@ class Default3dgsStrategy final : public DensificationStrategy {
   void observe_view(const std::uint32_t* ids, const float* screen_grad, const float* radii,
                     std::size_t count) override;
   DensifyReport after_step(int step, TrainableGaussians& g) override;
-  std::vector<std::vector<float>> state() const override;
-  void restore(std::vector<std::vector<float>> state) override;
+  DensifyState state() const override;
+  void restore(DensifyState state) override;
 
   // Exposed for tests: one densify-and-prune pass with the current statistics.
   DensifyReport densify_and_prune(TrainableGaussians& g, bool prune_by_size);

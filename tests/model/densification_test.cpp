@@ -76,9 +76,14 @@ TEST_CASE("densification: splitting is deterministic for a seed", "[densify]") {
   auto b = row_of_gaussians(4, 0.3f);
   Default3dgsStrategy sa({}, 1.0f, 42, 4), sb({}, 1.0f, 42, 4);
   for (std::uint32_t id = 0; id < 4; ++id) observe(sa, id, 1e-3f), observe(sb, id, 1e-3f);
+  auto c = row_of_gaussians(4, 0.3f);
+  Default3dgsStrategy sc({}, 1.0f, /*another seed*/ 7, 4);
+  sc.restore(sa.state());  // statistics and random state, as a checkpoint carries them
   sa.densify_and_prune(a, false);
   sb.densify_and_prune(b, false);
+  sc.densify_and_prune(c, false);
   REQUIRE(a.params.means == b.params.means);
+  REQUIRE(a.params.means == c.params.means);
 }
 
 TEST_CASE("densification: pruning by opacity always, by size only when asked", "[densify]") {
@@ -137,7 +142,10 @@ TEST_CASE("densification: invisible views do not count and state round-trips", "
   Default3dgsStrategy restored({}, 1.0f, 1, g.size());
   restored.restore(strategy.state());
   REQUIRE(restored.densify_and_prune(g, false).cloned == 1);
-  REQUIRE_THROWS(restored.restore({{1.0f}}));
+  REQUIRE_THROWS(restored.restore({{{1.0f}}, ""}));
+  auto bad_rng = strategy.state();
+  bad_rng.rng = "not a random state";
+  REQUIRE_THROWS(restored.restore(bad_rng));
 }
 
 TEST_CASE("rows: keep and append apply to parameters, moments and steps", "[densify]") {

@@ -1,0 +1,167 @@
+#include "io/checkpoint.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+
+namespace splat {
+
+namespace {
+
+constexpr char kMagic[8] = {'S', 'P', 'L', 'A', 'T', 'C', 'K', 'P'};
+constexpr std::uint32_t kVersion = 1;
+
+class Writer {
+ public:
+  explicit Writer(std::ostream& out) : out_(out) {}
+  template <class T>
+  void pod(const T& value) {
+    out_.write(reinterpret_cast<const char*>(&value), sizeof(T));
+  }
+  void text(const std::string& s) {
+    pod<std::uint64_t>(s.size());
+    out_.write(s.data(), static_cast<std::streamsize>(s.size()));
+  }
+  template <class T>
+  void array(const std::vector<T>& values) {
+    pod<std::uint64_t>(values.size());
+    out_.write(reinterpret_cast<const char*>(values.data()),
+               static_cast<std::streamsize>(values.size() * sizeof(T)));
+  }
+
+ private:
+  std::ostream& out_;
+};
+
+// Reads from a byte range; every length is checked against what remains before allocating.
+class Reader {
+ public:
+  Reader(const std::string& bytes, const std::string& path) : bytes_(bytes), path_(path) {}
+  template <class T>
+  T pod(const char* what) {
+    need(sizeof(T), what);
+    T value;
+    std::memcpy(&value, bytes_.data() + offset_, sizeof(T));
+    offset_ += sizeof(T);
+    return value;
+  }
+  std::string text(const char* what) {
+    const auto size = pod<std::uint64_t>(what);
+    need(size, what);
+    std::string s = bytes_.substr(offset_, size);
+    offset_ += size;
+    return s;
+  }
+  template <class T>
+  std::vector<T> array(const char* what, std::uint64_t expected_count) {
+    const auto count = pod<std::uint64_t>(what);
+    SPLAT_REQUIRE(count == expected_count, path_, ": checkpoint is corrupt: ", what, " has ", count,
+                  " values, expected ", expected_count);
+    SPLAT_REQUIRE(count <= (bytes_.size() - offset_) / sizeof(T), path_,
+                  ": checkpoint is truncated in ", what);
+    std::vector<T> values(count);
+    std::memcpy(values.data(), bytes_.data() + offset_, count * sizeof(T));
+    offset_ += count * sizeof(T);
+    return values;
+  }
+  bool at_end() const { return offset_ == bytes_.size(); }
+
+ private:
+  void need(std::uint64_t size, const char* what) const {
+    SPLAT_REQUIRE(size <= bytes_.size() - offset_, path_, ": checkpoint is truncated in ", what);
+  }
+  const std::string& bytes_;
+  const std::string& path_;
+  std::size_t offset_ = 0;
+};
+
+void write_model(Writer& w, const GaussianModel& m) {
+  for (const auto* values : {&m.means, &m.log_scales, &m.rotations, &m.opacity_logits, &m.sh})
+    w.array(*values);
+}
+
+void read_model(Reader& r, GaussianModel& m, std::uint64_t n, int sh_degree, const char* what,
+                const std::string& path) {
+  m.sh_degree = sh_degree;
+  const std::uint64_t k = static_cast<std::uint64_t>(sh_coefficient_count(sh_degree));
+  m.means = r.array<float>(what, n * 3);
+  m.log_scales = r.array<float>(what, n * 3);
+  m.rotations = r.array<float>(what, n * 4);
+  m.opacity_logits = r.array<float>(what, n);
+  m.sh = r.array<float>(what, n * k * 3);
+  for (const auto* values : {&m.means, &m.log_scales, &m.rotations, &m.opacity_logits, &m.sh})
+    for (float v : *values)
+      SPLAT_REQUIRE(std::isfinite(v), path, ": checkpoint holds a non-finite value in ", what);
+}
+
+}  // namespace
+
+void write_checkpoint(const std::string& path, const TrainingCheckpoint& c) {
+  const TrainableGaussians& g = c.gaussians;
+  write_file_atomically(path, [&](std::ostream& out) {
+    Writer w(out);
+    out.write(kMagic, sizeof kMagic);
+    w.pod(kVersion);
+    w.pod<std::int32_t>(c.step);
+    w.pod<std::int32_t>(g.params.sh_degree);
+    w.pod<std::uint64_t>(g.size());
+    w.text(c.config_yaml);
+    w.text(c.sampler_state);
+    write_model(w, g.params);
+    write_model(w, g.adam_m);
+    write_model(w, g.adam_v);
+    w.array(g.adam_steps);
+    w.pod<std::uint64_t>(c.densify.arrays.size());
+    for (const auto& a : c.densify.arrays) {
+      w.pod<std::uint64_t>(a.size());
+      w.array(a);
+    }
+    w.text(c.densify.rng);
+  });
+}
+
+TrainingCheckpoint read_checkpoint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  SPLAT_REQUIRE(in.good(), path, ": cannot open checkpoint");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string bytes = buffer.str();
+  SPLAT_REQUIRE(bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, 8) == 0, path,
+                ": not a splatstream checkpoint");
+  Reader r(bytes, path);
+  r.pod<std::uint64_t>("magic");
+  const auto version = r.pod<std::uint32_t>("version");
+  SPLAT_REQUIRE(version == kVersion, path, ": checkpoint version ", version,
+                " is not supported (expected ", kVersion, ")");
+  TrainingCheckpoint c;
+  c.step = r.pod<std::int32_t>("step");
+  const int sh_degree = r.pod<std::int32_t>("SH degree");
+  SPLAT_REQUIRE(c.step >= 0 && sh_degree >= 0 && sh_degree <= 3, path,
+                ": checkpoint is corrupt (step ", c.step, ", SH degree ", sh_degree, ")");
+  const auto n = r.pod<std::uint64_t>("Gaussian count");
+  // Each Gaussian takes at least 3 x 14 floats: a count beyond the file size is corruption.
+  SPLAT_REQUIRE(n <= bytes.size() / (3 * 14 * sizeof(float)), path,
+                ": checkpoint is truncated or corrupt (", n, " Gaussians do not fit in ",
+                bytes.size(), " bytes)");
+  c.config_yaml = r.text("configuration");
+  c.sampler_state = r.text("sampler state");
+  read_model(r, c.gaussians.params, n, sh_degree, "parameters", path);
+  read_model(r, c.gaussians.adam_m, n, sh_degree, "first moments", path);
+  read_model(r, c.gaussians.adam_v, n, sh_degree, "second moments", path);
+  c.gaussians.adam_steps = r.array<std::int32_t>("Adam steps", n);
+  const auto arrays = r.pod<std::uint64_t>("densification arrays");
+  SPLAT_REQUIRE(arrays <= 16, path, ": checkpoint is corrupt (", arrays, " densification arrays)");
+  for (std::uint64_t a = 0; a < arrays; ++a) {
+    const auto size = r.pod<std::uint64_t>("densification array size");
+    c.densify.arrays.push_back(r.array<float>("densification statistics", size));
+  }
+  c.densify.rng = r.text("densification random state");
+  SPLAT_REQUIRE(r.at_end(), path, ": checkpoint has trailing bytes (corrupt or from another tool)");
+  return c;
+}
+
+}  // namespace splat

@@ -1,0 +1,29 @@
+// Draws training cameras in random order without replacement: every camera once per epoch,
+// a new shuffle each epoch, and never the same camera twice in one batch.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace splat {
+
+class CameraSampler {
+ public:
+  CameraSampler(std::size_t camera_count, std::uint64_t seed);
+  std::vector<int> next_batch(int batch_size);
+  // Order, position and random engine as text, for checkpoints.
+  std::string state() const;
+  void restore(const std::string& state);
+
+ private:
+  void new_epoch(const std::vector<int>& in_current_batch);
+
+  std::size_t count_;
+  std::mt19937_64 rng_;
+  std::vector<int> order_;
+  std::size_t position_ = 0;
+};
+
+}  // namespace splat

@@ -1,0 +1,73 @@
+#include "train/train_config.hpp"
+
+#include "core/config_schema.hpp"
+#include "core/error.hpp"
+
+namespace splat {
+
+void bind_train_config(ConfigSchema& s, TrainConfig& c) {
+  constexpr long long kMaxSteps = 100'000'000;
+  s.add_string("backend", &c.backend, {"auto", "cpu", "cuda"},
+               "auto uses a GPU when one is usable, else the CPU");
+  s.add_string("mode", &c.mode, {"resident"}, "where parameters live: resident (GPU memory)");
+  s.add_uint64("seed", &c.seed, "seed of every random choice (deterministic on the CPU)");
+
+  s.add_string("data.images", &c.data.images, {}, "image folder of a COLMAP scene");
+  s.add_int("data.resolution", &c.data.resolution, 1, 64, "image downscale factor (1, 2, 4, 8)");
+  s.add_int("data.max_width", &c.data.max_width, 0, 1 << 20,
+            "downscale wider images to this width (0: never)");
+  s.add_int("data.test_every", &c.data.test_every, 0, 1 << 20,
+            "every n-th image by name is a test view (0: no test views)");
+  s.add_string("data.background", &c.data.background, {"white", "black"},
+               "background colour behind RGBA images and the renderer");
+
+  s.add_int("train.iterations", &c.iterations, 1, kMaxSteps, "optimizer steps");
+  s.add_int("train.batch_size", &c.batch_size, 1, 1024, "cameras per optimizer step");
+  s.add_int_list("train.eval_at", &c.eval_at, 1, kMaxSteps, "steps after which to evaluate");
+  s.add_int("train.checkpoint_every", &c.checkpoint_every, 0, kMaxSteps,
+            "steps between checkpoints (0: at the end and on Ctrl-C only)");
+  s.add_int("train.log_every", &c.log_every, 1, kMaxSteps,
+            "steps between progress lines when stdout is not a terminal");
+  s.add_float("train.ssim_weight", &c.ssim_weight, 0.0, 1.0, "lambda of (1-l) L1 + l D-SSIM");
+
+  s.add_int("model.sh_degree", &c.sh_degree, 0, 3, "largest spherical-harmonics degree");
+  s.add_int("model.sh_increase_every", &c.sh_increase_every, 1, kMaxSteps,
+            "steps between raising the active SH degree");
+  s.add_int("model.random_init_count", &c.random_init_count, 1, 100'000'000,
+            "Gaussians of the random initialisation (scenes without points)");
+
+  s.add_float("lr.position", &c.lr.position, 0.0, 1.0, "initial position rate (x extent)");
+  s.add_float("lr.position_final", &c.lr.position_final, 0.0, 1.0,
+              "final position rate (x extent), reached at the last step");
+  s.add_float("lr.sh_dc", &c.lr.sh_dc, 0.0, 1.0, "SH degree-0 rate");
+  s.add_float("lr.sh_rest", &c.lr.sh_rest, 0.0, 1.0, "higher SH degrees' rate");
+  s.add_float("lr.opacity", &c.lr.opacity, 0.0, 10.0, "opacity rate");
+  s.add_float("lr.scale", &c.lr.scale, 0.0, 1.0, "log-scale rate");
+  s.add_float("lr.rotation", &c.lr.rotation, 0.0, 1.0, "rotation rate");
+  s.add_string("lr.batch_scaling", &c.lr.batch_scaling, {"sqrt", "none"},
+               "learning rates x sqrt(batch size), or unchanged");
+
+  DensifyConfig& d = c.densify;
+  s.add_int("densify.from", &d.from_step, 0, kMaxSteps, "first densification step");
+  s.add_int("densify.until", &d.until_step, 0, kMaxSteps, "no densification from this step on");
+  s.add_int("densify.interval", &d.interval, 1, kMaxSteps, "steps between densifications");
+  s.add_int("densify.opacity_reset_every", &d.opacity_reset_interval, 1, kMaxSteps,
+            "steps between opacity resets");
+  s.add_float("densify.grad_threshold", &d.grad_threshold, 0.0, 1.0,
+              "mean screen-space gradient above which Gaussians densify");
+  s.add_float("densify.percent_dense", &d.percent_dense, 0.0, 1.0,
+              "clone below / split above this fraction of the extent");
+  s.add_float("densify.min_opacity", &d.min_opacity, 0.0, 1.0, "prune below this opacity");
+  s.add_count("densify.max_gaussians", &d.max_gaussians,
+              "cap on the number of Gaussians (0: none)");
+}
+
+void validate_train_config(const TrainConfig& c) {
+  for (int step : c.eval_at)
+    SPLAT_REQUIRE(step <= c.iterations, "train.eval_at: step ", step,
+                  " is after the last step (train.iterations = ", c.iterations, ")");
+  SPLAT_REQUIRE(c.lr.position_final <= c.lr.position,
+                "lr.position_final must not exceed lr.position");
+}
+
+}  // namespace splat

@@ -1,0 +1,60 @@
+// Everything a training run is configured by, with the reference 3DGS recipe as defaults.
+// Keys are documented in bind_train_config(); configs/*.yaml are presets of these keys.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/densification.hpp"
+
+namespace splat {
+
+class ConfigSchema;
+
+struct LearningRates {
+  float position = 1.6e-4f;        // x scene extent, decaying to position_final
+  float position_final = 1.6e-6f;  // x scene extent
+  float sh_dc = 2.5e-3f;
+  float sh_rest = 2.5e-3f / 20.0f;
+  float opacity = 0.05f;
+  float scale = 5e-3f;
+  float rotation = 1e-3f;
+  // How learning rates follow the batch size B: "sqrt" multiplies them by sqrt(B) (and Adam's
+  // betas by B-th powers), as batched 3DGS trainers do; "none" leaves them.
+  std::string batch_scaling = "sqrt";
+};
+
+struct DataOptions {
+  std::string images = "images";     // image folder of COLMAP scenes (images_2, images_4, ...)
+  int resolution = 1;                // downscale factor
+  int max_width = 1600;              // automatic cap on width; 0 disables it
+  int test_every = 8;                // every n-th image (sorted by name) is a test view; 0: none
+  std::string background = "white";  // for RGBA images and the renderer's background
+};
+
+struct TrainConfig {
+  std::string backend = "auto";
+  std::string mode = "resident";
+  std::uint64_t seed = 0;
+  DataOptions data;
+  int iterations = 30000;
+  int batch_size = 1;
+  std::vector<int> eval_at{7000, 30000};
+  int checkpoint_every = 0;  // 0: only at the end and on interrupt
+  int log_every = 100;
+  float ssim_weight = 0.2f;
+  int sh_degree = 3;
+  int sh_increase_every = 1000;
+  int random_init_count = 100000;
+  LearningRates lr;
+  DensifyConfig densify;
+};
+
+// Registers every key of `config` in `schema`, bound to its field.
+void bind_train_config(ConfigSchema& schema, TrainConfig& config);
+
+// Checks relations between keys that single-key ranges cannot (e.g. eval steps within the run).
+void validate_train_config(const TrainConfig& config);
+
+}  // namespace splat

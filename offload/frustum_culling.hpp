@@ -1,0 +1,29 @@
+// Frustum culling from the culling set alone (mean + bounding radius per Gaussian, 16 bytes):
+// no projection of all N Gaussians. Produces each camera's sorted visible ids.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "cache/visibility_overlap.hpp"
+#include "math/camera.hpp"
+#include "model/gaussian_model.hpp"
+
+namespace splat {
+
+// Bounding radius in units of the largest standard deviation: the renderer's 3-sigma footprint.
+constexpr float kCullingSigmas = 3.0f;
+// The image is widened by this fraction on each side for culling.
+constexpr float kCullingMargin = 0.15f;
+
+// Writes N x 4 floats (x, y, z, radius) for `model`, rows [begin, end).
+void build_culling_spheres(const GaussianModel& model, std::size_t begin, std::size_t end,
+                           float* spheres);
+
+// The CPU backend: OpenMP over Gaussians, one pass per camera.
+std::vector<VisibleSet> cull_cameras_cpu(const float* spheres, std::size_t count,
+                                         const std::vector<PinholeCamera>& cameras,
+                                         float margin = kCullingMargin);
+
+}  // namespace splat

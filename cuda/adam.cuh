@@ -10,6 +10,6 @@
 namespace splat::cuda {
 
 void launch_adam_step(float* params, float* m, float* v, const float* grad, std::size_t count,
-                      float lr, int step, AdamHyper hyper, cudaStream_t stream);
+                      AdamRates rates, int step, AdamHyper hyper, cudaStream_t stream);
 
 }  // namespace splat::cuda

@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include "core/error.hpp"
+
 namespace splat {
 
 namespace {
@@ -20,16 +22,34 @@ void adam_range(float* __restrict params, float* __restrict m, float* __restrict
 
 }  // namespace
 
-void adam_step_cpu(const AdamArrays& a, float lr, int step, const AdamHyper& hyper) {
-  const float step_size = adam_step_size(lr, hyper, step);
+void adam_step_cpu(const AdamArrays& a, const AdamRates& rates, int step, const AdamHyper& hyper) {
+  SPLAT_REQUIRE(
+      rates.row_width >= 1 && rates.head <= rates.row_width && a.count % rates.row_width == 0,
+      "adam: ", a.count, " values do not form rows of ", rates.row_width);
+  const float head_step = adam_step_size(rates.lr_head, hyper, step);
+  const float tail_step = adam_step_size(rates.lr_tail, hyper, step);
   const float eps_scaled = adam_scaled_epsilon(hyper, step);
-  constexpr std::size_t chunk = 16384;  // large enough to amortise scheduling, cache-sized
-  const auto chunks = static_cast<long long>((a.count + chunk - 1) / chunk);
+  const std::size_t width = rates.row_width;
+  const std::size_t rows = a.count / width;
+  // Chunks of whole rows, large enough to amortise scheduling.
+  const std::size_t rows_per_chunk = (16384 + width - 1) / width;
+  const auto chunks = static_cast<long long>((rows + rows_per_chunk - 1) / rows_per_chunk);
 #pragma omp parallel for schedule(static) if (chunks > 1)
   for (long long c = 0; c < chunks; ++c) {
-    const std::size_t begin = static_cast<std::size_t>(c) * chunk;
-    const std::size_t end = begin + chunk < a.count ? begin + chunk : a.count;
-    adam_range(a.params, a.m, a.v, a.grad, begin, end, step_size, eps_scaled, hyper);
+    const std::size_t first = static_cast<std::size_t>(c) * rows_per_chunk;
+    const std::size_t last = first + rows_per_chunk < rows ? first + rows_per_chunk : rows;
+    if (rates.head == width || head_step == tail_step) {  // one rate: one long loop
+      adam_range(a.params, a.m, a.v, a.grad, first * width, last * width, head_step, eps_scaled,
+                 hyper);
+      continue;
+    }
+    for (std::size_t row = first; row < last; ++row) {
+      const std::size_t begin = row * width;
+      adam_range(a.params, a.m, a.v, a.grad, begin, begin + rates.head, head_step, eps_scaled,
+                 hyper);
+      adam_range(a.params, a.m, a.v, a.grad, begin + rates.head, begin + width, tail_step,
+                 eps_scaled, hyper);
+    }
   }
 }
 

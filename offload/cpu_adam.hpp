@@ -18,7 +18,8 @@ struct AdamArrays {
   std::size_t count;
 };
 
-// A dense step: every element takes Adam step number `step` (1-based) with learning rate lr.
-void adam_step_cpu(const AdamArrays& arrays, float lr, int step, const AdamHyper& hyper);
+// A dense step: every element takes Adam step number `step` (1-based).
+void adam_step_cpu(const AdamArrays& arrays, const AdamRates& rates, int step,
+                   const AdamHyper& hyper);
 
 }  // namespace splat

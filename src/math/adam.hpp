@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 
 #include "math/host_device.hpp"
 
@@ -13,6 +14,16 @@ struct AdamHyper {
   float beta1 = 0.9f;
   float beta2 = 0.999f;
   float epsilon = 1e-15f;  // the 3DGS reference value
+};
+
+// Learning rates by position within a row: the first `head` of every `row_width` elements use
+// lr_head, the others lr_tail (SH rows: degree 0 and the rest). {lr, lr, 1, 1} is one rate.
+struct AdamRates {
+  float lr_head;
+  float lr_tail;
+  std::size_t row_width = 1;
+  std::size_t head = 1;
+  SPLAT_HD static AdamRates uniform(float lr) { return {lr, lr, 1, 1}; }
 };
 
 // Bias-corrected step size lr * sqrt(1 - b2^t) / (1 - b1^t), computed once per (lr, t).

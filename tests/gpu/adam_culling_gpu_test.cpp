@@ -45,7 +45,7 @@ TEST_CASE("cuda adam equals cpu adam", "[gpu]") {
   DeviceArena arena(backend, 64 << 20);
   auto stream = backend.create_stream();
   const auto cs = static_cast<cudaStream_t>(stream->native_handle());
-  const std::size_t n = 1'000'003;
+  const std::size_t n = 48 * 20'011;  // whole SH rows
   std::mt19937 rng(99);
   std::normal_distribution<float> normal;
   std::vector<float> p(n), m(n, 0), v(n, 0), g(n);
@@ -56,9 +56,10 @@ TEST_CASE("cuda adam equals cpu adam", "[gpu]") {
   for (int t = 1; t <= 5; ++t) {
     for (auto& x : g) x = normal(rng);
     auto dg = upload(backend, arena, *stream, g);
-    adam_step_cpu({p.data(), m.data(), v.data(), g.data(), n}, 1e-3f, t, AdamHyper{});
-    cuda::launch_adam_step(dp.as<float>(), dm.as<float>(), dv.as<float>(), dg.as<float>(), n, 1e-3f,
-                           t, AdamHyper{}, cs);
+    adam_step_cpu({p.data(), m.data(), v.data(), g.data(), n}, {1e-3f, 1e-4f, 48, 3}, t,
+                  AdamHyper{});
+    cuda::launch_adam_step(dp.as<float>(), dm.as<float>(), dv.as<float>(), dg.as<float>(), n,
+                           {1e-3f, 1e-4f, 48, 3}, t, AdamHyper{}, cs);
   }
   const auto gp = download<float>(backend, *stream, dp);
   const auto gv = download<float>(backend, *stream, dv);

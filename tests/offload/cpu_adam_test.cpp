@@ -33,7 +33,7 @@ TEST_CASE("cpu adam: matches textbook Adam over many steps", "[adam]") {
   hyper.epsilon = 1e-8f;
   for (int t = 1; t <= 20; ++t) {
     for (std::size_t i = 0; i < n; ++i) rg[i] = g[i] = normal(rng) * (i % 7 == 0 ? 1e-4f : 1.0f);
-    adam_step_cpu({p.data(), m.data(), v.data(), g.data(), n}, 1e-2f, t, hyper);
+    adam_step_cpu({p.data(), m.data(), v.data(), g.data(), n}, AdamRates::uniform(1e-2f), t, hyper);
     reference_adam(rp, rm, rv, rg, 1e-2, t, hyper);
   }
   // Margins sit at float rounding of O(1) values accumulated over 20 steps; a wrong bias
@@ -48,8 +48,21 @@ TEST_CASE("cpu adam: matches textbook Adam over many steps", "[adam]") {
 TEST_CASE("cpu adam: the first step moves each parameter by lr against its gradient sign",
           "[adam]") {
   std::vector<float> p = {1, 1, 1}, m(3, 0), v(3, 0), g = {3, -0.001f, 0};
-  adam_step_cpu({p.data(), m.data(), v.data(), g.data(), 3}, 0.1f, 1, AdamHyper{});
+  adam_step_cpu({p.data(), m.data(), v.data(), g.data(), 3}, AdamRates::uniform(0.1f), 1,
+                AdamHyper{});
   CHECK(p[0] == Approx(0.9f));
   CHECK(p[1] == Approx(1.1f));
   CHECK(p[2] == 1.0f);  // a zero gradient leaves it (epsilon 1e-15 keeps 0/0 away)
+}
+
+TEST_CASE("cpu adam: row heads and tails take their own rates", "[adam]") {
+  // Rows of 12 like SH degree 1: 3 DC values at 0.1, 9 others at 0.01.
+  const std::size_t rows = 5000, width = 12;
+  std::vector<float> p(rows * width, 0), m(p.size(), 0), v(p.size(), 0), g(p.size(), 1);
+  adam_step_cpu({p.data(), m.data(), v.data(), g.data(), p.size()}, {0.1f, 0.01f, width, 3}, 1,
+                AdamHyper{});
+  for (std::size_t i = 0; i < p.size(); ++i)
+    REQUIRE(p[i] == Approx(i % width < 3 ? -0.1f : -0.01f));
+  REQUIRE_THROWS(adam_step_cpu({p.data(), m.data(), v.data(), g.data(), 7}, {0.1f, 0.01f, 3, 1}, 1,
+                               AdamHyper{}));
 }

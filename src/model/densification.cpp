@@ -58,11 +58,17 @@ void Default3dgsStrategy::observe_view(const std::uint32_t* ids, const float* sc
   }
 }
 
+bool Default3dgsStrategy::acts_at(int step) const {
+  if (step >= config_.until_step) return false;
+  return (step > config_.from_step && step % config_.interval == 0) ||
+         step % config_.opacity_reset_interval == 0;
+}
+
 DensifyReport Default3dgsStrategy::after_step(int step, TrainableGaussians& g) {
   SPLAT_REQUIRE(grad_accum_.size() == g.size(), "densification statistics cover ",
                 grad_accum_.size(), " Gaussians but the model has ", g.size());
   DensifyReport report;
-  if (step < config_.until_step) {
+  if (acts_at(step)) {
     if (step > config_.from_step && step % config_.interval == 0)
       report = densify_and_prune(g, step > config_.opacity_reset_interval);
     if (step % config_.opacity_reset_interval == 0) {

@@ -48,6 +48,8 @@ class DensificationStrategy {
   // mean gradient (2 floats each) and the screen radius in pixels.
   virtual void observe_view(const std::uint32_t* ids, const float* screen_grad, const float* radii,
                             std::size_t count) = 0;
+  // Whether after_step(step) may change anything (so callers can skip syncing the model).
+  virtual bool acts_at(int step) const = 0;
   // After the optimizer step `step` (1-based): may add, remove or edit Gaussians.
   virtual DensifyReport after_step(int step, TrainableGaussians& g) = 0;
   virtual DensifyState state() const = 0;
@@ -60,6 +62,7 @@ class Default3dgsStrategy final : public DensificationStrategy {
                       std::size_t initial_count);
   void observe_view(const std::uint32_t* ids, const float* screen_grad, const float* radii,
                     std::size_t count) override;
+  bool acts_at(int step) const override;
   DensifyReport after_step(int step, TrainableGaussians& g) override;
   DensifyState state() const override;
   void restore(DensifyState state) override;

@@ -36,6 +36,12 @@ std::vector<int> CameraSampler::next_batch(int batch_size) {
   return batch;
 }
 
+std::vector<int> CameraSampler::peek(int count) const {
+  const std::size_t end = std::min(order_.size(), position_ + static_cast<std::size_t>(count));
+  return {order_.begin() + static_cast<std::ptrdiff_t>(position_),
+          order_.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
 std::string CameraSampler::state() const {
   std::ostringstream out;
   out << count_ << ' ' << position_;

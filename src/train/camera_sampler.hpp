@@ -13,6 +13,8 @@ class CameraSampler {
  public:
   CameraSampler(std::size_t camera_count, std::uint64_t seed);
   std::vector<int> next_batch(int batch_size);
+  // Up to `count` cameras the next draws will return (within the current epoch).
+  std::vector<int> peek(int count) const;
   // Order, position and random engine as text, for checkpoints.
   std::string state() const;
   void restore(const std::string& state);

@@ -1,0 +1,142 @@
+#include "offload/gaussian_store.hpp"
+
+#include <omp.h>
+
+#include <cstring>
+
+#include "core/error.hpp"
+
+namespace splat {
+
+GaussianStore::GaussianStore(Backend& backend, int sh_degree)
+    : backend_(backend),
+      sh_degree_(sh_degree),
+      appearance_width_(static_cast<std::size_t>(sh_coefficient_count(sh_degree)) * 3) {
+  chunk_bytes_ = 3 * (kGeometryWidth + appearance_width_) * kChunkRows * sizeof(float) +
+                 kChunkRows * sizeof(std::int32_t);
+}
+
+std::size_t GaussianStore::width(ParamGroup group) const {
+  return group == ParamGroup::Geometry ? kGeometryWidth : appearance_width_;
+}
+
+std::size_t GaussianStore::block_offset(ParamGroup group, ParamState state) const {
+  // Geometry's three blocks first, then appearance's; offsets in floats.
+  const std::size_t s = static_cast<std::size_t>(state);
+  if (group == ParamGroup::Geometry) return s * kGeometryWidth * kChunkRows;
+  return (3 * kGeometryWidth + s * appearance_width_) * kChunkRows;
+}
+
+void GaussianStore::resize(std::size_t rows) {
+  const std::size_t needed = (rows + kChunkRows - 1) / kChunkRows;
+  while (chunks_.size() < needed) {
+    Chunk chunk{Buffer::allocate(backend_, MemorySpace::PinnedHost, chunk_bytes_)};
+    std::memset(chunk.memory.data(), 0, chunk_bytes_);
+    chunks_.push_back(std::move(chunk));
+  }
+  chunks_.resize(needed);
+  // Rows past the new end of the last chunk are cleared so a later growth starts from zeros.
+  if (rows < size_ && rows % kChunkRows != 0) {
+    for (ParamGroup group : {ParamGroup::Geometry, ParamGroup::Appearance})
+      for (ParamState state :
+           {ParamState::Value, ParamState::FirstMoment, ParamState::SecondMoment}) {
+        const std::size_t w = width(group);
+        const std::size_t end = std::min(size_, needed * kChunkRows);
+        for (std::size_t r = rows; r < end; ++r)
+          std::memset(row(group, state, r), 0, w * sizeof(float));
+      }
+    for (std::size_t r = rows; r < std::min(size_, needed * kChunkRows); ++r) adam_steps(r) = 0;
+  }
+  size_ = rows;
+}
+
+float* GaussianStore::row(ParamGroup group, ParamState state, std::size_t index) {
+  auto* base = chunks_[index / kChunkRows].memory.as<float>();
+  return base + block_offset(group, state) + (index % kChunkRows) * width(group);
+}
+
+const float* GaussianStore::row(ParamGroup group, ParamState state, std::size_t index) const {
+  return const_cast<GaussianStore*>(this)->row(group, state, index);
+}
+
+std::int32_t& GaussianStore::adam_steps(std::size_t index) {
+  auto* base =
+      reinterpret_cast<std::int32_t*>(chunks_[index / kChunkRows].memory.as<float>() +
+                                      3 * (kGeometryWidth + appearance_width_) * kChunkRows);
+  return base[index % kChunkRows];
+}
+
+void GaussianStore::gather(ParamGroup group, ParamState state, const std::uint32_t* ids,
+                           std::size_t count, float* out) const {
+  const std::size_t w = width(group);
+#pragma omp parallel for schedule(static) if (count > 4096)
+  for (long long i = 0; i < static_cast<long long>(count); ++i)
+    std::memcpy(out + i * w, row(group, state, ids[i]), w * sizeof(float));
+}
+
+void GaussianStore::scatter(ParamGroup group, ParamState state, const std::uint32_t* ids,
+                            std::size_t count, const float* in) {
+  const std::size_t w = width(group);
+#pragma omp parallel for schedule(static) if (count > 4096)
+  for (long long i = 0; i < static_cast<long long>(count); ++i)
+    std::memcpy(row(group, state, ids[i]), in + i * w, w * sizeof(float));
+}
+
+void GaussianStore::load(const TrainableGaussians& g) {
+  SPLAT_REQUIRE(g.params.sh_degree == sh_degree_, "store holds SH degree ", sh_degree_,
+                ", model has ", g.params.sh_degree);
+  resize(g.size());
+  const GaussianModel* models[3] = {&g.params, &g.adam_m, &g.adam_v};
+  const std::size_t aw = appearance_width_;
+#pragma omp parallel for schedule(static)
+  for (long long i = 0; i < static_cast<long long>(g.size()); ++i) {
+    for (int s = 0; s < 3; ++s) {
+      const GaussianModel& m = *models[s];
+      float* geometry = row(ParamGroup::Geometry, static_cast<ParamState>(s), i);
+      std::memcpy(geometry, &m.means[i * 3], 3 * sizeof(float));
+      std::memcpy(geometry + 3, &m.log_scales[i * 3], 3 * sizeof(float));
+      std::memcpy(geometry + 6, &m.rotations[i * 4], 4 * sizeof(float));
+      geometry[10] = m.opacity_logits[i];
+      std::memcpy(row(ParamGroup::Appearance, static_cast<ParamState>(s), i), &m.sh[i * aw],
+                  aw * sizeof(float));
+    }
+    adam_steps(i) = g.adam_steps[i];
+  }
+}
+
+TrainableGaussians GaussianStore::to_trainable() const {
+  TrainableGaussians g;
+  GaussianModel* models[3] = {&g.params, &g.adam_m, &g.adam_v};
+  for (GaussianModel* m : models) {
+    m->sh_degree = sh_degree_;
+    m->resize(size_);
+  }
+  g.adam_steps.resize(size_);
+  const std::size_t aw = appearance_width_;
+  auto* self = const_cast<GaussianStore*>(this);
+#pragma omp parallel for schedule(static)
+  for (long long i = 0; i < static_cast<long long>(size_); ++i) {
+    for (int s = 0; s < 3; ++s) {
+      GaussianModel& m = *models[s];
+      const float* geometry = row(ParamGroup::Geometry, static_cast<ParamState>(s), i);
+      std::memcpy(&m.means[i * 3], geometry, 3 * sizeof(float));
+      std::memcpy(&m.log_scales[i * 3], geometry + 3, 3 * sizeof(float));
+      std::memcpy(&m.rotations[i * 4], geometry + 6, 4 * sizeof(float));
+      m.opacity_logits[i] = geometry[10];
+      std::memcpy(&m.sh[i * aw], row(ParamGroup::Appearance, static_cast<ParamState>(s), i),
+                  aw * sizeof(float));
+    }
+    g.adam_steps[i] = self->adam_steps(i);
+  }
+  return g;
+}
+
+std::size_t GaussianStore::bytes_per_gaussian() const {
+  return 3 * (kGeometryWidth + appearance_width_) * sizeof(float) + sizeof(std::int32_t);
+}
+
+std::size_t GaussianStore::reserved_bytes() const {
+  return chunks_.size() * chunk_bytes_;
+}
+
+}  // namespace splat

@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "temp_dir.hpp"
 
 using namespace splat;
 namespace fs = std::filesystem;
@@ -20,9 +21,8 @@ std::string read(const fs::path& path) {
 }  // namespace
 
 TEST_CASE("atomic files: a failed write leaves the previous file whole", "[io]") {
-  const fs::path dir = fs::temp_directory_path() / "splat_atomic_test";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const test::TempDir temp("splat-atomic-test");
+  const fs::path& dir = temp.path();
   const std::string path = (dir / "model.bin").string();
   write_file_atomically(path, "good model");
   REQUIRE(read(path) == "good model");

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "io/checkpoint.hpp"
+#include "temp_dir.hpp"
 
 using namespace splat;
 namespace fs = std::filesystem;
@@ -31,16 +32,11 @@ TrainingCheckpoint sample_checkpoint(std::size_t n) {
   return c;
 }
 
-fs::path temp_dir() {
-  const fs::path dir = fs::temp_directory_path() / "splat_checkpoint_test";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 }  // namespace
 
 TEST_CASE("checkpoint: everything round-trips exactly", "[checkpoint]") {
-  const auto dir = temp_dir();
+  const test::TempDir temp("splat-checkpoint-test");
+  const fs::path& dir = temp.path();
   const auto path = (dir / "step.ckpt").string();
   const auto original = sample_checkpoint(100);
   write_checkpoint(path, original);
@@ -58,7 +54,8 @@ TEST_CASE("checkpoint: everything round-trips exactly", "[checkpoint]") {
 }
 
 TEST_CASE("checkpoint: truncated, corrupt and foreign files are clear errors", "[checkpoint]") {
-  const auto dir = temp_dir();
+  const test::TempDir temp("splat-checkpoint-test");
+  const fs::path& dir = temp.path();
   const auto path = (dir / "good.ckpt").string();
   write_checkpoint(path, sample_checkpoint(50));
   std::ifstream in(path, std::ios::binary);

@@ -18,15 +18,23 @@ struct PixelFootprint {
   bool capped;  // alpha hit the cap: it no longer depends on the Gaussian
 };
 
-// Returns false when the Gaussian does not contribute to this pixel (skipped).
+// An exponent below which opacity * exp(power) is certainly under 1/255, so the per-pixel loop
+// can skip exp() there; the margin keeps the shortcut from ever changing a decision.
 template <class S>
-SPLAT_HD bool pixel_footprint(const S mean2d[2], const S conic[3], S opacity, S pixel_x, S pixel_y,
-                              PixelFootprint<S>& f) {
+SPLAT_HD S blending_power_floor(S opacity) {
+  return std::log(S(render::kAlphaMin) / opacity) - S(1e-3);
+}
+
+// Returns false when the Gaussian does not contribute to this pixel (skipped). `power_floor` is
+// blending_power_floor(opacity), computed once per Gaussian.
+template <class S>
+SPLAT_HD bool pixel_footprint(const S mean2d[2], const S conic[3], S opacity, S power_floor,
+                              S pixel_x, S pixel_y, PixelFootprint<S>& f) {
   f.dx = mean2d[0] - pixel_x;
   f.dy = mean2d[1] - pixel_y;
   const S power =
       S(-0.5) * (conic[0] * f.dx * f.dx + conic[2] * f.dy * f.dy) - conic[1] * f.dx * f.dy;
-  if (power > 0) return false;
+  if (power > 0 || power < power_floor) return false;
   f.gaussian = std::exp(power);
   const S raw = opacity * f.gaussian;
   f.capped = raw > S(render::kAlphaMax);

@@ -38,7 +38,7 @@ void project_gaussians(const GaussianParams<S>& p, const PinholeCamera& camera,
     bool visible =
         project_gaussian(camera, &p.means[i * 3], &p.log_scales[i * 3], &p.rotations[i * 4], g);
     if (visible) {
-      tile_rect(g.mean2d, g.radius, tiles_x, tiles_y, rect);
+      tile_rect(g.mean2d, g.radius, g.radius, tiles_x, tiles_y, rect);
       visible = !tile_rect_empty(rect);
     }
     if (!visible) {
@@ -46,12 +46,18 @@ void project_gaussians(const GaussianParams<S>& p, const PinholeCamera& camera,
       out.radius[i] = 0;
       continue;
     }
+    const S opacity = sigmoid(p.opacity_logits[i]);
+    S reach[2];
+    if (blending_reach(g.conic, opacity, g.radius, reach))
+      tile_rect(g.mean2d, reach[0], reach[1], tiles_x, tiles_y, rect);
+    else
+      rect[0] = rect[1] = rect[2] = rect[3] = 0;  // visible, but too faint to blend anywhere
     out.mean2d[i * 2] = g.mean2d[0];
     out.mean2d[i * 2 + 1] = g.mean2d[1];
     for (int k = 0; k < 3; ++k) out.conic[i * 3 + k] = g.conic[k];
     out.depth[i] = g.depth;
     out.radius[i] = g.radius;
-    out.opacity[i] = sigmoid(p.opacity_logits[i]);
+    out.opacity[i] = opacity;
     bool clamped[3];
     sh_to_color(active_sh_degree, &p.sh[i * stored * 3], &p.means[i * 3], center, &out.color[i * 3],
                 clamped);

@@ -18,7 +18,8 @@ struct ProjectedGaussians {
   std::vector<S> radius;   // N, pixels; 0 = not rendered in this view
   std::vector<S> color;    // N x 3, SH colour (clamped at 0)
   std::vector<S> opacity;  // N, sigmoid of the logit
-  // Covered tiles [x0, x1) x [y0, y1); empty for culled Gaussians.
+  // Tiles to blend in, [x0, x1) x [y0, y1): where alpha can reach 1/255 within the 3-sigma
+  // radius (see math/tile_rect.hpp). Empty for culled or too faint Gaussians.
   std::vector<std::int32_t> tile_rect;  // N x 4: x0, y0, x1, y1
   std::size_t count() const { return depth.size(); }
   void resize(std::size_t n);

@@ -12,7 +12,7 @@ namespace splat {
 namespace {
 
 // One Gaussian as a tile needs it, gathered contiguously.
-constexpr int kBatchStride = 9;    // mean2d (2), conic (3), opacity, colour (3)
+constexpr int kBatchStride = 10;   // mean2d (2), conic (3), opacity, colour (3), power floor
 constexpr int kPairGradients = 9;  // the same layout for gradients
 
 template <class S>
@@ -32,6 +32,7 @@ void gather_tile(const ProjectedGaussians<S>& p, const TileBins& bins, std::size
     out[6] = p.color[g * 3];
     out[7] = p.color[g * 3 + 1];
     out[8] = p.color[g * 3 + 2];
+    out[9] = blending_power_floor(out[5]);
   }
 }
 
@@ -68,7 +69,7 @@ void rasterize_forward(const ProjectedGaussians<S>& p, const TileBins& bins, int
         for (std::size_t j = 0; j < count; ++j) {
           const S* g = &batch[j * kBatchStride];
           PixelFootprint<S> f;
-          if (!pixel_footprint(g, g + 2, g[5], px, py, f)) continue;
+          if (!pixel_footprint(g, g + 2, g[5], g[9], px, py, f)) continue;
           const S next_T = T * (S(1) - f.alpha);
           if (next_T < alpha_floor_T) break;
           const S weight = f.alpha * T;
@@ -116,7 +117,7 @@ void rasterize_backward(const ProjectedGaussians<S>& p, const TileBins& bins, in
         for (std::size_t j = state.contributors[pixel]; j-- > 0;) {
           const S* g = &batch[j * kBatchStride];
           PixelFootprint<S> f;
-          if (!pixel_footprint(g, g + 2, g[5], px, py, f)) continue;
+          if (!pixel_footprint(g, g + 2, g[5], g[9], px, py, f)) continue;
           const S one_minus = S(1) - f.alpha;
           T /= one_minus;  // transmittance in front of this Gaussian
           S* grad = &pair_gradients[std::size_t(bins.entry_pair[begin + j]) * kPairGradients];

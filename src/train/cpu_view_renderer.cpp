@@ -13,20 +13,27 @@ namespace {
 class CpuViewRenderer final : public ViewRenderer {
  public:
   void forward(const GaussianArrays& p, const PinholeCamera& camera, int active_sh_degree,
-               const float background[3], float* image) override {
-    renderer_.forward(
-        {p.means, p.log_scales, p.rotations, p.opacity_logits, p.sh, p.count, p.sh_degree}, camera,
-        active_sh_degree, background, image);
-    image_ = image;
+               const float background[3]) override {
     width_ = camera.width;
     height_ = camera.height;
     count_ = p.count;
+    image_.resize(static_cast<std::size_t>(width_) * height_ * 3);
+    renderer_.forward(
+        {p.means, p.log_scales, p.rotations, p.opacity_logits, p.sh, p.count, p.sh_degree}, camera,
+        active_sh_degree, background, image_.data());
   }
 
-  float loss(const float* target, float ssim_weight) override {
-    SPLAT_REQUIRE(image_ != nullptr, "loss() needs a forward() first");
-    dimage_.resize(static_cast<std::size_t>(width_) * height_ * 3);
-    return loss_.evaluate(image_, target, width_, height_, ssim_weight, dimage_.data());
+  LossValue loss(const ViewImage& truth, float ssim_weight) override {
+    check_size(truth);
+    dimage_.resize(image_.size());
+    const float value = loss_.evaluate(image_.data(), truth.rgb.data(), width_, height_,
+                                       ssim_weight, dimage_.data());
+    double squared = 0;
+    for (std::size_t i = 0; i < image_.size(); ++i) {
+      const double d = image_[i] - truth.rgb[i];
+      squared += d * d;
+    }
+    return {value, static_cast<float>(squared / static_cast<double>(image_.size()))};
   }
 
   void backward(const GaussianArrays& g, float* screen_grad, float* radii) override {
@@ -36,16 +43,27 @@ class CpuViewRenderer final : public ViewRenderer {
     renderer_.backward(dimage_.data(), grads, screen_grad, radii);
   }
 
-  ImageQuality quality(const float* image, const float* target, int width, int height) override {
-    return {psnr(image, target, static_cast<std::size_t>(width) * height * 3),
-            ssim_index(image, target, width, height)};
+  void read_image(ViewImage& out) override {
+    out.width = width_;
+    out.height = height_;
+    out.rgb = image_;
+  }
+
+  ImageQuality quality(const ViewImage& truth) override {
+    check_size(truth);
+    return {psnr(image_.data(), truth.rgb.data(), image_.size()),
+            ssim_index(image_.data(), truth.rgb.data(), width_, height_)};
   }
 
  private:
+  void check_size(const ViewImage& truth) const {
+    SPLAT_REQUIRE(truth.width == width_ && truth.height == height_, "the image is ", truth.width,
+                  "x", truth.height, " but the rendered view is ", width_, "x", height_);
+  }
+
   CpuRenderer<float> renderer_;
   ImageLoss<float> loss_;
-  std::vector<float> dimage_;
-  const float* image_ = nullptr;
+  std::vector<float> image_, dimage_;
   int width_ = 0, height_ = 0;
   std::size_t count_ = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstring>
+#include <vector>
 
 #include "core/error.hpp"
 #include "cuda/adam.cuh"
@@ -30,6 +31,14 @@ class DeviceParameterStore final : public ParameterStore {
   GaussianArrays grads() override { return arrays_of(blocks_[3]); }
   float* screen_grad() override { return screen_grad_.as<float>(); }
   float* radii() override { return radii_.as<float>(); }
+  ViewStatistics view_statistics() override {
+    host_screen_grad_.resize(count_ * 2);
+    host_radii_.resize(count_);
+    stream_.copy_async(host_screen_grad_.data(), screen_grad_.data(), screen_grad_.bytes());
+    stream_.copy_async(host_radii_.data(), radii_.data(), radii_.bytes());
+    stream_.synchronize();
+    return {host_screen_grad_.data(), host_radii_.data()};
+  }
 
   void zero_grads() override {
     for (Buffer& b : blocks_[3].arrays) stream_.fill_async(b.data(), 0, b.bytes());
@@ -110,6 +119,7 @@ class DeviceParameterStore final : public ParameterStore {
   DeviceBlock blocks_[4];  // params, m, v, grads
   Buffer screen_grad_;
   Buffer radii_;
+  std::vector<float> host_screen_grad_, host_radii_;
   std::size_t count_ = 0;
   int sh_degree_ = 0;
   int last_step_ = 0;

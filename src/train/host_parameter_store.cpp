@@ -21,6 +21,7 @@ class HostParameterStore final : public ParameterStore {
   GaussianArrays grads() override { return arrays_of(grads_); }
   float* screen_grad() override { return screen_grad_.data(); }
   float* radii() override { return radii_.data(); }
+  ViewStatistics view_statistics() override { return {screen_grad_.data(), radii_.data()}; }
 
   void zero_grads() override {
     for (const RowArrayRef& a : row_arrays(grads_))

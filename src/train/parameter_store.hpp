@@ -29,6 +29,13 @@ class ParameterStore {
   // Screen-space gradients (N x 2) and radii (N) of the last backward, in backend memory.
   virtual float* screen_grad() = 0;
   virtual float* radii() = 0;
+  // The same two arrays on the host, for densification statistics (device stores copy them;
+  // the pointers stay valid until the next call).
+  struct ViewStatistics {
+    const float* screen_grad;
+    const float* radii;
+  };
+  virtual ViewStatistics view_statistics() = 0;
   virtual void zero_grads() = 0;
   // Multiplies every gradient by `factor` (averaging over a batch).
   virtual void scale_grads(float factor) = 0;

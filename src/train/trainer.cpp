@@ -73,29 +73,35 @@ StepStats Trainer::step() {
   const std::vector<int> batch = sampler_.next_batch(config_.batch_size);
   train_views_.prefetch(sampler_.peek(config_.batch_size));  // decode the next batch meanwhile
   const int sh_degree = active_sh_degree(step_, config_.sh_increase_every, config_.sh_degree);
+  // Statistics are only gathered while densification can still use them.
+  const bool observe = step_ < config_.densify.until_step;
   store_->zero_grads();
   StepStats stats;
   double mse_sum = 0;
-  std::vector<std::uint32_t> all_ids(gaussians_.size());
-  for (std::size_t i = 0; i < all_ids.size(); ++i) all_ids[i] = static_cast<std::uint32_t>(i);
+  if (observe && visible_ids_.size() != gaussians_.size()) {
+    visible_ids_.resize(gaussians_.size());
+    for (std::size_t i = 0; i < visible_ids_.size(); ++i)
+      visible_ids_[i] = static_cast<std::uint32_t>(i);
+  }
   for (int view : batch) {
     const auto truth = train_views_.image(view);
     const PinholeCamera& camera = train_views_.camera(view);
     SPLAT_REQUIRE(truth->width == camera.width && truth->height == camera.height, "image ",
                   train_views_.name(view), " is ", truth->width, "x", truth->height,
                   " but its camera is ", camera.width, "x", camera.height);
-    image_.resize(static_cast<std::size_t>(camera.width) * camera.height * 3);
-    renderer_.forward(store_->params(), camera, sh_degree, background_, image_.data());
-    stats.loss += renderer_.loss(truth->rgb.data(), config_.ssim_weight);
-    double squared = 0;
-    for (std::size_t i = 0; i < image_.size(); ++i) {
-      const double d = image_[i] - truth->rgb[i];
-      squared += d * d;
-    }
-    mse_sum += squared / static_cast<double>(image_.size());
+    renderer_.forward(store_->params(), camera, sh_degree, background_);
+    const LossValue value = renderer_.loss(*truth, config_.ssim_weight);
+    SPLAT_REQUIRE(std::isfinite(value.loss), "the loss of view ", train_views_.name(view),
+                  " at step ", step_ + 1, " is not finite: training diverged");
+    stats.loss += value.loss;
+    mse_sum += value.mse;
     renderer_.backward(store_->grads(), store_->screen_grad(), store_->radii());
-    // Densification statistics see each view separately, as in the reference.
-    densify_.observe_view(all_ids.data(), store_->screen_grad(), store_->radii(), all_ids.size());
+    if (observe) {
+      // Densification statistics see each view separately, as in the reference.
+      const auto statistics = store_->view_statistics();
+      densify_.observe_view(visible_ids_.data(), statistics.screen_grad, statistics.radii,
+                            visible_ids_.size());
+    }
   }
   const float views = static_cast<float>(batch.size());
   if (batch.size() > 1) store_->scale_grads(1.0f / views);
@@ -119,17 +125,15 @@ Evaluation Trainer::evaluate(ViewSource& views, const RenderSink& on_render) {
   ViewImage render;
   for (std::size_t v = 0; v < views.count(); ++v) {
     const auto truth = views.image(v);
-    const PinholeCamera& camera = views.camera(v);
-    render.width = camera.width;
-    render.height = camera.height;
-    render.rgb.resize(static_cast<std::size_t>(camera.width) * camera.height * 3);
-    renderer_.forward(store_->params(), camera, sh_degree, background_, render.rgb.data());
-    const ImageQuality q =
-        renderer_.quality(render.rgb.data(), truth->rgb.data(), camera.width, camera.height);
+    renderer_.forward(store_->params(), views.camera(v), sh_degree, background_);
+    const ImageQuality q = renderer_.quality(*truth);
     evaluation.views.push_back({views.name(v), q.psnr, q.ssim});
     evaluation.mean_psnr += q.psnr;
     evaluation.mean_ssim += q.ssim;
-    if (on_render) on_render(v, render, *truth);
+    if (on_render) {
+      renderer_.read_image(render);
+      on_render(v, render, *truth);
+    }
   }
   if (!evaluation.views.empty()) {
     evaluation.mean_psnr /= static_cast<double>(evaluation.views.size());

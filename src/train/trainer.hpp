@@ -77,7 +77,7 @@ class Trainer {
   float lr_factor_;
   int step_ = 0;
   float background_[3];
-  std::vector<float> image_;
+  std::vector<std::uint32_t> visible_ids_;  // 0..N-1: every Gaussian reports per view
 };
 
 }  // namespace splat

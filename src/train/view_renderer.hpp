@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "math/camera.hpp"
+#include "train/view_source.hpp"
 
 namespace splat {
 
@@ -25,20 +26,31 @@ struct ImageQuality {
   double ssim;
 };
 
+// The loss of one view and the mean squared error of its render (for the training PSNR).
+struct LossValue {
+  float loss;
+  float mse;
+};
+
+// Renders one view at a time into a buffer the backend owns (device memory for CUDA), so the
+// training loop never moves images it does not need on the host.
 class ViewRenderer {
  public:
   virtual ~ViewRenderer() = default;
-  // Renders `camera` with the active SH degree into image (height x width x 3), and keeps what
-  // backward needs.
+  // Renders `camera` with the active SH degree and keeps what backward needs.
   virtual void forward(const GaussianArrays& params, const PinholeCamera& camera,
-                       int active_sh_degree, const float background[3], float* image) = 0;
-  // (1 - w) L1 + w (1 - SSIM) of the last forward against target; keeps dLoss/dimage.
-  virtual float loss(const float* target, float ssim_weight) = 0;
+                       int active_sh_degree, const float background[3]) = 0;
+  // (1 - w) L1 + w (1 - SSIM) of the last render against `truth` (a host image, uploaded by
+  // backends that need it); keeps dLoss/dimage.
+  virtual LossValue loss(const ViewImage& truth, float ssim_weight) = 0;
   // Adds the gradients of the last loss to `grads`; overwrites, for every Gaussian, the
   // screen-space mean gradient (2 floats, the densification units) and the screen radius in
-  // pixels (0: not seen in this view).
+  // pixels (0: not seen in this view), in backend memory.
   virtual void backward(const GaussianArrays& grads, float* screen_grad, float* radii) = 0;
-  virtual ImageQuality quality(const float* image, const float* target, int width, int height) = 0;
+  // The last render, copied to the host.
+  virtual void read_image(ViewImage& out) = 0;
+  // PSNR and SSIM of the last render (clamped to [0, 1]) against `truth`.
+  virtual ImageQuality quality(const ViewImage& truth) = 0;
 };
 
 }  // namespace splat

@@ -10,6 +10,9 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
   s.add_string("backend", &c.backend, {"auto", "cpu", "cuda"},
                "auto uses a GPU when one is usable, else the CPU");
   s.add_string("mode", &c.mode, {"resident"}, "where parameters live: resident (GPU memory)");
+  s.add_bytes("device.memory_budget", &c.device_memory_budget, 0,
+              "GPU memory a resident run may use, e.g. 20GiB (0: all the GPU has free, less a "
+              "margin)");
   s.add_uint64("seed", &c.seed, "seed of every random choice (deterministic on the CPU)");
 
   s.add_string("data.images", &c.data.images, {}, "image folder of a COLMAP scene");

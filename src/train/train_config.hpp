@@ -2,6 +2,7 @@
 // Keys are documented in bind_train_config(); configs/*.yaml are presets of these keys.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ struct DataOptions {
 struct TrainConfig {
   std::string backend = "auto";
   std::string mode = "resident";
+  std::size_t device_memory_budget = 0;  // bytes of GPU memory a resident run may use; 0: most
   std::uint64_t seed = 0;
   DataOptions data;
   int iterations = 30000;

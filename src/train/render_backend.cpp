@@ -1,0 +1,88 @@
+#include "train/render_backend.hpp"
+
+#include "core/backend_select.hpp"
+#include "core/byte_size.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "train/cpu_view_renderer.hpp"
+
+#if SPLAT_WITH_CUDA
+#include "core/device_arena.hpp"
+#include "train/cuda_view_renderer.hpp"
+#include "train/device_parameter_store.hpp"
+#endif
+
+namespace splat {
+
+namespace {
+
+class CpuRenderBackend final : public RenderBackend {
+ public:
+  explicit CpuRenderBackend(std::unique_ptr<Backend> backend)
+      : backend_(std::move(backend)), renderer_(make_cpu_view_renderer()) {}
+  BackendKind kind() const override { return BackendKind::Cpu; }
+  std::string description() const override { return backend_->description(); }
+  ViewRenderer& renderer() override { return *renderer_; }
+  std::unique_ptr<ParameterStore> make_store(TrainableGaussians& host) override {
+    return make_host_parameter_store(host);
+  }
+  std::size_t device_budget() const override { return 0; }
+  std::size_t peak_device_bytes() const override { return 0; }
+
+ private:
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<ViewRenderer> renderer_;
+};
+
+#if SPLAT_WITH_CUDA
+// Resident training on the GPU: parameters, moments, gradients and the renderer's workspaces
+// all come from one arena of `device.memory_budget` bytes.
+class CudaRenderBackend final : public RenderBackend {
+ public:
+  CudaRenderBackend(std::unique_ptr<Backend> backend, std::size_t budget)
+      : backend_(std::move(backend)),
+        arena_(*backend_, budget),
+        stream_(backend_->create_stream()),
+        renderer_(make_cuda_view_renderer(*backend_, arena_, *stream_)) {}
+  BackendKind kind() const override { return BackendKind::Cuda; }
+  std::string description() const override { return backend_->description(); }
+  ViewRenderer& renderer() override { return *renderer_; }
+  std::unique_ptr<ParameterStore> make_store(TrainableGaussians& host) override {
+    return make_device_parameter_store(*backend_, arena_, *stream_, host);
+  }
+  std::size_t device_budget() const override { return arena_.budget(); }
+  std::size_t peak_device_bytes() const override { return arena_.peak(); }
+
+ private:
+  std::unique_ptr<Backend> backend_;
+  DeviceArena arena_;
+  std::unique_ptr<Stream> stream_;
+  std::unique_ptr<ViewRenderer> renderer_;
+};
+
+// 0 means: most of what the device has free, leaving room for the CUDA context and libraries.
+std::size_t resolve_device_budget(const Backend& backend, std::size_t configured) {
+  if (configured > 0) return configured;
+  const DeviceMemoryInfo memory = backend.device_memory();
+  const std::size_t reserve = std::size_t{512} << 20;
+  SPLAT_REQUIRE(memory.free_bytes > 2 * reserve, "the GPU has only ",
+                format_bytes(memory.free_bytes), " free");
+  return (memory.free_bytes - reserve) / 20 * 19;
+}
+#endif
+
+}  // namespace
+
+std::unique_ptr<RenderBackend> make_render_backend(const TrainConfig& config) {
+  std::unique_ptr<Backend> backend = make_backend(config.backend);
+  if (backend->kind() == BackendKind::Cpu)
+    return std::make_unique<CpuRenderBackend>(std::move(backend));
+#if SPLAT_WITH_CUDA
+  const std::size_t budget = resolve_device_budget(*backend, config.device_memory_budget);
+  return std::make_unique<CudaRenderBackend>(std::move(backend), budget);
+#else
+  fail("backend ", backend_kind_name(backend->kind()), " is not built into this binary");
+#endif
+}
+
+}  // namespace splat

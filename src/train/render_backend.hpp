@@ -1,0 +1,33 @@
+// What a run needs from the compute backend it trains on: a view renderer, a parameter store
+// for resident training, and device memory accounting. The CPU and the CUDA backend both
+// provide it, so the training loop and the command line never test which one they have.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "core/backend.hpp"
+#include "train/parameter_store.hpp"
+#include "train/train_config.hpp"
+#include "train/view_renderer.hpp"
+
+namespace splat {
+
+class RenderBackend {
+ public:
+  virtual ~RenderBackend() = default;
+  virtual BackendKind kind() const = 0;
+  virtual std::string description() const = 0;
+  virtual ViewRenderer& renderer() = 0;
+  virtual std::unique_ptr<ParameterStore> make_store(TrainableGaussians& host) = 0;
+  // Device memory: the budget the arena reserved and the most of it ever in use (both 0 on
+  // the CPU backend, which has no device).
+  virtual std::size_t device_budget() const = 0;
+  virtual std::size_t peak_device_bytes() const = 0;
+};
+
+// The backend the config's `backend` key selects (`auto` says in one line when it falls back).
+std::unique_ptr<RenderBackend> make_render_backend(const TrainConfig& config);
+
+}  // namespace splat

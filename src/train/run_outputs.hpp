@@ -1,0 +1,47 @@
+// The output folder of a training run and what goes in it: config.yaml (the effective
+// configuration), point_cloud.ply (the model), metrics.json, test/ (renders beside their ground
+// truth) and checkpoints/. Every file is written atomically, so an interrupted write never
+// replaces a good file with half of one.
+#pragma once
+
+#include <string>
+
+#include "model/gaussian_model.hpp"
+#include "train/view_source.hpp"
+
+namespace splat {
+
+class RunOutputs {
+ public:
+  // Creates the folder and its subfolders; an existing run's files are replaced one by one.
+  explicit RunOutputs(std::string folder);
+
+  const std::string& folder() const { return folder_; }
+  std::string checkpoint_path() const { return checkpoint_path_in(folder_); }
+  static std::string checkpoint_path_in(const std::string& folder) {
+    return folder + "/checkpoints/latest.ckpt";
+  }
+  std::string model_path() const { return folder_ + "/point_cloud.ply"; }
+  std::string metrics_path() const { return folder_ + "/metrics.json"; }
+  std::string config_path() const { return folder_ + "/config.yaml"; }
+
+  void write_config(const std::string& yaml) const;
+  void write_model(const GaussianModel& model) const;
+  void write_metrics(const std::string& json) const;
+  // test/renders/<view>.png and test/gt/<view>.png (the view's name with its extension
+  // replaced; folders in names are kept).
+  void write_test_render(const std::string& view_name, const ViewImage& render,
+                         const ViewImage& truth) const;
+
+ private:
+  std::string folder_;
+};
+
+// <folder>/renders/<view>.png and <folder>/gt/<view>.png.
+void write_render_pair(const std::string& folder, const std::string& view_name,
+                       const ViewImage& render, const ViewImage& truth);
+
+// A view name as a PNG file name under `folder`: "dir/img.jpg" -> "<folder>/dir/img.png".
+std::string png_path_for_view(const std::string& folder, const std::string& view_name);
+
+}  // namespace splat

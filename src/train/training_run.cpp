@@ -1,0 +1,207 @@
+#include "train/training_run.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+
+#include "core/byte_size.hpp"
+#include "core/config_schema.hpp"
+#include "core/error.hpp"
+#include "core/host_memory.hpp"
+#include "core/interrupt.hpp"
+#include "core/log.hpp"
+#include "io/checkpoint.hpp"
+#include "io/image_cache.hpp"
+#include "io/scene.hpp"
+#include "io/scene_initialization.hpp"
+#include "train/progress.hpp"
+#include "train/render_backend.hpp"
+#include "train/run_outputs.hpp"
+#include "train/trainer.hpp"
+
+namespace splat {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ResolvedConfig {
+  TrainConfig config;
+  std::string yaml;
+  std::optional<TrainingCheckpoint> checkpoint;
+};
+
+// Checkpoint's configuration first (a resumed run continues as it was set up), then the preset
+// file, then the overrides.
+ResolvedConfig resolve_config(const TrainRunOptions& options) {
+  ResolvedConfig r;
+  ConfigSchema schema;
+  bind_train_config(schema, r.config);
+  std::string checkpoint_path = options.resume_from;
+  if (checkpoint_path.empty() && options.resume)
+    checkpoint_path = RunOutputs::checkpoint_path_in(options.out_dir);
+  if (!checkpoint_path.empty()) {
+    SPLAT_REQUIRE(std::filesystem::exists(checkpoint_path), checkpoint_path,
+                  ": no checkpoint to resume from");
+    r.checkpoint = read_checkpoint(checkpoint_path);
+    schema.load_yaml_text(r.checkpoint->config_yaml, checkpoint_path);
+  }
+  if (!options.config_file.empty()) schema.load_yaml_file(options.config_file);
+  for (const std::string& o : options.overrides) schema.apply_override(o);
+  validate_train_config(r.config);
+  r.yaml = schema.to_yaml();
+  return r;
+}
+
+nlohmann::json evaluation_json(const Evaluation& e) {
+  nlohmann::json views = nlohmann::json::array();
+  for (const ViewScore& v : e.views)
+    views.push_back({{"name", v.name}, {"psnr", v.psnr}, {"ssim", v.ssim}});
+  return {{"step", e.step},
+          {"psnr", e.views.empty() ? nlohmann::json() : nlohmann::json(e.mean_psnr)},
+          {"ssim", e.views.empty() ? nlohmann::json() : nlohmann::json(e.mean_ssim)},
+          {"views", e.views.size()},
+          {"per_view", views}};
+}
+
+std::string evaluation_line(const Evaluation& e) {
+  if (e.views.empty()) return str_cat("[step ", e.step, "] no test views to evaluate");
+  char text[160];
+  std::snprintf(text, sizeof text, "[step %d] test: PSNR %.2f dB, SSIM %.4f over %zu views",
+                e.step, e.mean_psnr, e.mean_ssim, e.views.size());
+  return text;
+}
+
+}  // namespace
+
+TrainRunResult run_training(const TrainRunOptions& options) {
+  ResolvedConfig resolved = resolve_config(options);
+  const TrainConfig& config = resolved.config;
+  SPLAT_REQUIRE(config.mode == "resident", "mode '", config.mode, "' is not available yet");
+
+  auto backend = make_render_backend(config);
+  log_info("backend: ", backend->description());
+  const Scene scene = load_scene(options.data_dir, config.data);
+  log_info("dataset: ", scene.format, ", ", scene.train.size(), " training and ",
+           scene.test.size(), " test views, ", scene.points.size() / 3, " points, extent ",
+           scene.extent);
+  SPLAT_REQUIRE(!scene.train.empty(), options.data_dir, ": the dataset has no training views");
+
+  RunOutputs outputs(options.out_dir);
+  outputs.write_config(resolved.yaml);
+
+  TrainableGaussians initial;
+  if (resolved.checkpoint) {
+    initial = resolved.checkpoint->gaussians;
+  } else {
+    initial.params = initial_gaussians(scene, config.random_init_count, config.sh_degree,
+                                       config.seed);
+    initial.reset_optimizer_state();
+  }
+  log_info("initial Gaussians: ", initial.size(),
+           resolved.checkpoint ? " (from the checkpoint)" : "");
+
+  // The test views take a quarter of the image budget, the training views the rest.
+  ImageCacheOptions train_cache_options = image_cache_options(config.data);
+  ImageCacheOptions test_cache_options = train_cache_options;
+  test_cache_options.budget_bytes = train_cache_options.budget_bytes / 4;
+  train_cache_options.budget_bytes -= test_cache_options.budget_bytes;
+  ImageCache train_views(scene.train, train_cache_options);
+  ImageCache test_views(scene.test, test_cache_options);
+
+  Trainer trainer(config, scene.extent, std::move(initial), train_views, backend->renderer(),
+                  [&](TrainableGaussians& host) { return backend->make_store(host); });
+  if (resolved.checkpoint) {
+    trainer.restore(std::move(*resolved.checkpoint));
+    log_info("resumed at step ", trainer.steps_done());
+  }
+
+  install_interrupt_handlers();
+  ProgressReporter progress(config.iterations, config.log_every, stdout_is_terminal());
+  std::vector<Evaluation> evaluations;
+  TrainRunResult result;
+  const auto save_checkpoint = [&] {
+    write_checkpoint(outputs.checkpoint_path(), trainer.checkpoint(resolved.yaml));
+  };
+  const int first_step = trainer.steps_done();
+  const auto start = Clock::now();
+  while (trainer.steps_done() < config.iterations) {
+    const StepStats stats = trainer.step();
+    const int step = trainer.steps_done();
+    progress.update({step, stats.loss, stats.psnr, trainer.gaussian_count(),
+                     backend->peak_device_bytes(), current_host_resident_bytes(),
+                     static_cast<double>(config.batch_size)});
+    const bool last = step == config.iterations;
+    if (!last && std::find(config.eval_at.begin(), config.eval_at.end(), step) !=
+                     config.eval_at.end()) {
+      evaluations.push_back(trainer.evaluate(test_views));
+      progress.message(evaluation_line(evaluations.back()));
+    }
+    if (!last && config.checkpoint_every > 0 && step % config.checkpoint_every == 0)
+      save_checkpoint();
+    if (interrupt_requested() ||
+        (options.stop_after_steps > 0 && step - first_step >= options.stop_after_steps)) {
+      save_checkpoint();
+      progress.finish();
+      log_info("stopped at step ", step, "; checkpoint written to ", outputs.checkpoint_path(),
+               " (continue with --resume)");
+      result.steps_done = step;
+      result.interrupted = true;
+      return result;
+    }
+  }
+  progress.finish();
+  const double train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const int steps_run = trainer.steps_done() - first_step;
+
+  const Evaluation final_eval = trainer.evaluate(
+      test_views, [&](std::size_t index, const ViewImage& render, const ViewImage& truth) {
+        outputs.write_test_render(test_views.name(index), render, truth);
+      });
+  log_info(evaluation_line(final_eval));
+  evaluations.push_back(final_eval);
+
+  outputs.write_model(trainer.gaussians().params);
+  save_checkpoint();
+
+  nlohmann::json history = nlohmann::json::array();
+  for (const Evaluation& e : evaluations)
+    history.push_back({{"step", e.step}, {"psnr", e.mean_psnr}, {"ssim", e.mean_ssim}});
+  nlohmann::json test = evaluation_json(final_eval);
+  test.erase("step");
+  nlohmann::json metrics = {
+      {"iterations", trainer.steps_done()},
+      {"num_gaussians", trainer.gaussian_count()},
+      {"train_seconds", train_seconds},
+      {"steps_run", steps_run},
+      {"images_per_second",
+       train_seconds > 0 ? steps_run * config.batch_size / train_seconds : 0.0},
+      {"backend", backend_kind_name(backend->kind())},
+      {"mode", config.mode},
+      {"test", test},
+      {"evaluations", history},
+      {"memory",
+       {{"peak_device_bytes", backend->peak_device_bytes()},
+        {"device_budget_bytes", backend->device_budget()},
+        {"peak_host_bytes", peak_host_resident_bytes()}}},
+      {"dataset",
+       {{"path", options.data_dir},
+        {"format", scene.format},
+        {"train_views", scene.train.size()},
+        {"test_views", scene.test.size()},
+        {"extent", scene.extent}}},
+      {"image_cache", train_views.summary()},
+  };
+  outputs.write_metrics(metrics.dump(2) + "\n");
+  log_info("outputs in ", outputs.folder(), ": point_cloud.ply, metrics.json, test/, checkpoints/");
+
+  result.steps_done = trainer.steps_done();
+  result.test_psnr = final_eval.mean_psnr;
+  result.test_ssim = final_eval.mean_ssim;
+  return result;
+}
+
+}  // namespace splat

@@ -20,6 +20,7 @@ void add_command(CLI::App& app, const char* name, const char* description,
 
 void register_commands(CLI::App& app) {
   register_device_command(app);
+  register_info_command(app);
 }
 
 int run_selected_command(CLI::App& app) {

@@ -17,5 +17,6 @@ void add_command(CLI::App& app, const char* name, const char* description,
                  const std::function<std::function<int()>(CLI::App&)>& setup);
 
 void register_device_command(CLI::App& app);
+void register_info_command(CLI::App& app);
 
 }  // namespace splat::app

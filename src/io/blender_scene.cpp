@@ -44,8 +44,7 @@ std::vector<SceneView> load_split(const std::string& dir, const std::string& jso
       fail(where, ": 'transform_matrix' is not invertible");
     // Frame names such as "./train/r_0" are unique per split; keep them as the view names.
     std::string name = fs::path(frame.file_path).lexically_normal().string();
-    views.push_back(make_scene_view(std::move(name), path, lens, R, t, "PINHOLE", options,
-                                    where));
+    views.push_back(make_scene_view(std::move(name), path, lens, R, t, "PINHOLE", options, where));
   }
   return views;
 }

@@ -26,11 +26,21 @@ const unsigned char* ByteReader::take(std::size_t bytes, std::string_view what) 
   return at;
 }
 
-std::uint8_t ByteReader::u8() { return *take(1, "a byte"); }
-std::int32_t ByteReader::i32() { return load<std::int32_t>(take(4, "a 32-bit integer")); }
-std::uint64_t ByteReader::u64() { return load<std::uint64_t>(take(8, "a 64-bit integer")); }
-std::int64_t ByteReader::i64() { return load<std::int64_t>(take(8, "a 64-bit integer")); }
-double ByteReader::f64() { return load<double>(take(8, "a double")); }
+std::uint8_t ByteReader::u8() {
+  return *take(1, "a byte");
+}
+std::int32_t ByteReader::i32() {
+  return load<std::int32_t>(take(4, "a 32-bit integer"));
+}
+std::uint64_t ByteReader::u64() {
+  return load<std::uint64_t>(take(8, "a 64-bit integer"));
+}
+std::int64_t ByteReader::i64() {
+  return load<std::int64_t>(take(8, "a 64-bit integer"));
+}
+double ByteReader::f64() {
+  return load<double>(take(8, "a double"));
+}
 
 std::string ByteReader::c_string(std::size_t max_length) {
   const std::size_t limit = std::min(remaining(), max_length + 1);
@@ -38,8 +48,7 @@ std::string ByteReader::c_string(std::size_t max_length) {
   if (end == nullptr) {
     if (limit == remaining())
       fail(source_, ": truncated: a name starting at byte ", offset_, " has no terminating NUL");
-    fail(source_, ": a name starting at byte ", offset_, " is longer than ", max_length,
-         " bytes");
+    fail(source_, ": a name starting at byte ", offset_, " is longer than ", max_length, " bytes");
   }
   const std::size_t length = static_cast<const unsigned char*>(end) - (data_ + offset_);
   std::string text(reinterpret_cast<const char*>(data_ + offset_), length);
@@ -62,8 +71,8 @@ void ByteReader::require_records(std::uint64_t count, std::size_t min_record_byt
 
 void ByteReader::require_end(std::string_view what) {
   if (remaining() != 0)
-    fail(source_, ": ", remaining(), " unexpected bytes after the last ", what, " (byte ",
-         offset_, " of ", size_, "): the count does not match the file size");
+    fail(source_, ": ", remaining(), " unexpected bytes after the last ", what, " (byte ", offset_,
+         " of ", size_, "): the count does not match the file size");
 }
 
 }  // namespace splat

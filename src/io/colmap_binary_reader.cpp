@@ -75,8 +75,7 @@ std::vector<ColmapImage> parse_colmap_images_binary(const unsigned char* data, s
   return images;
 }
 
-std::vector<ColmapPoint3D> parse_colmap_points3d_binary(const unsigned char* data,
-                                                        std::size_t size,
+std::vector<ColmapPoint3D> parse_colmap_points3d_binary(const unsigned char* data, std::size_t size,
                                                         const std::string& source,
                                                         const ColmapReadOptions& options) {
   ByteReader in(data, size, source);

@@ -16,8 +16,7 @@ std::vector<ColmapCamera> parse_colmap_cameras_binary(const unsigned char* data,
 std::vector<ColmapImage> parse_colmap_images_binary(const unsigned char* data, std::size_t size,
                                                     const std::string& source,
                                                     const ColmapReadOptions& options = {});
-std::vector<ColmapPoint3D> parse_colmap_points3d_binary(const unsigned char* data,
-                                                        std::size_t size,
+std::vector<ColmapPoint3D> parse_colmap_points3d_binary(const unsigned char* data, std::size_t size,
                                                         const std::string& source,
                                                         const ColmapReadOptions& options = {});
 

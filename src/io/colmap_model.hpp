@@ -19,7 +19,7 @@ struct ColmapCamera {
 };
 
 struct ColmapPoint2D {
-  double x = 0, y = 0;         // pixels; the centre of the top-left pixel is (0.5, 0.5)
+  double x = 0, y = 0;           // pixels; the centre of the top-left pixel is (0.5, 0.5)
   std::int64_t point3d_id = -1;  // -1: not a 3D point
 };
 
@@ -41,7 +41,7 @@ struct ColmapPoint3D {
   std::uint64_t id = 0;
   std::array<double, 3> position{0, 0, 0};
   std::array<std::uint8_t, 3> color{0, 0, 0};
-  double error = -1;  // -1 when the writer did not compute it
+  double error = -1;                      // -1 when the writer did not compute it
   std::vector<ColmapTrackElement> track;  // empty when read without tracks
 };
 

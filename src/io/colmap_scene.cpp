@@ -17,8 +17,10 @@ Scene load_colmap_scene(const std::string& dir, const ColmapModelFiles& files,
                         const DataOptions& options) {
   const ColmapModel model = read_colmap_model(files);
   const bool binary = files.format == ColmapFormat::Binary;
-  const std::string cameras_file = (fs::path(files.folder) / (binary ? "cameras.bin" : "cameras.txt")).string();
-  const std::string images_file = (fs::path(files.folder) / (binary ? "images.bin" : "images.txt")).string();
+  const std::string cameras_file =
+      (fs::path(files.folder) / (binary ? "cameras.bin" : "cameras.txt")).string();
+  const std::string images_file =
+      (fs::path(files.folder) / (binary ? "images.bin" : "images.txt")).string();
   const fs::path image_folder = fs::path(dir) / options.images;
   std::error_code ignored;
   if (!fs::is_directory(image_folder, ignored))
@@ -37,8 +39,8 @@ Scene load_colmap_scene(const std::string& dir, const ColmapModelFiles& files,
     if (!fs::exists(path, ignored))
       fail(path, ": listed in ", images_file, " (image ", image.id, ") but missing");
     const ImageSize size = read_image_size(path);
-    const LensCamera file_lens = lens_for_file(lens, size.width, size.height, path,
-                                               str_cat("camera ", camera.id));
+    const LensCamera file_lens =
+        lens_for_file(lens, size.width, size.height, path, str_cat("camera ", camera.id));
     double R[9];
     quaternion_to_matrix(image.rotation.data(), R);
     views.push_back(make_scene_view(image.name, path, file_lens, R, image.translation.data(),

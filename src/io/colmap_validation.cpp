@@ -25,13 +25,11 @@ void validate_camera(const ColmapCamera& camera, const std::string& where) {
   for (double p : camera.params)
     if (!std::isfinite(p)) fail(where, ": camera ", camera.id, " has a NaN or infinite parameter");
   // Every model starts with its focal length(s); a focal length must be positive.
-  const bool two_focals = camera.model == CameraModel::Pinhole ||
-                          camera.model == CameraModel::OpenCV ||
-                          camera.model == CameraModel::FullOpenCV ||
-                          camera.model == CameraModel::OpenCVFisheye ||
-                          camera.model == CameraModel::Fov ||
-                          camera.model == CameraModel::ThinPrismFisheye ||
-                          camera.model == CameraModel::RadTanThinPrismFisheye;
+  const bool two_focals =
+      camera.model == CameraModel::Pinhole || camera.model == CameraModel::OpenCV ||
+      camera.model == CameraModel::FullOpenCV || camera.model == CameraModel::OpenCVFisheye ||
+      camera.model == CameraModel::Fov || camera.model == CameraModel::ThinPrismFisheye ||
+      camera.model == CameraModel::RadTanThinPrismFisheye;
   if (!(camera.params[0] > 0) || (two_focals && !(camera.params[1] > 0)))
     fail(where, ": camera ", camera.id, " has a focal length that is not positive");
 }
@@ -39,10 +37,9 @@ void validate_camera(const ColmapCamera& camera, const std::string& where) {
 void validate_image(const ColmapImage& image, const std::string& where) {
   if (!all_finite(image.rotation) || !all_finite(image.translation))
     fail(where, ": image ", image.id, " (", image.name, ") has a NaN or infinite pose");
-  const double norm = std::sqrt(image.rotation[0] * image.rotation[0] +
-                                image.rotation[1] * image.rotation[1] +
-                                image.rotation[2] * image.rotation[2] +
-                                image.rotation[3] * image.rotation[3]);
+  const double norm =
+      std::sqrt(image.rotation[0] * image.rotation[0] + image.rotation[1] * image.rotation[1] +
+                image.rotation[2] * image.rotation[2] + image.rotation[3] * image.rotation[3]);
   if (!(norm > 1e-6))
     fail(where, ": image ", image.id, " (", image.name, ") has a zero rotation quaternion");
   if (image.name.empty()) fail(where, ": image ", image.id, " has an empty name");

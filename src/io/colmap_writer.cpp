@@ -132,8 +132,8 @@ std::string colmap_points3d_text(const ColmapModel& model) {
       out.push_back(' ');
       put_number(out, x);
     }
-    out += str_cat(" ", int(point.color[0]), " ", int(point.color[1]), " ", int(point.color[2]),
-                   " ");
+    out +=
+        str_cat(" ", int(point.color[0]), " ", int(point.color[1]), " ", int(point.color[2]), " ");
     put_number(out, point.error);
     for (const ColmapTrackElement& element : point.track)
       out += str_cat(" ", element.image_id, " ", element.point2d_index);

@@ -41,7 +41,9 @@ const PinholeCamera& ImageCache::camera(std::size_t index) const {
   return views_.at(index).camera;
 }
 
-const std::string& ImageCache::name(std::size_t index) const { return views_.at(index).name; }
+const std::string& ImageCache::name(std::size_t index) const {
+  return views_.at(index).name;
+}
 
 std::size_t ImageCache::expected_bytes(std::size_t index) const {
   const PinholeCamera& c = views_[index].camera;
@@ -168,8 +170,8 @@ ImageCacheStats ImageCache::stats() const {
 std::string ImageCache::summary() const {
   const ImageCacheStats s = stats();
   char rates[96];
-  std::snprintf(rates, sizeof(rates), "%.1f images/s, %.1f MP/s per thread",
-                s.images_per_second(), s.megapixels_per_second());
+  std::snprintf(rates, sizeof(rates), "%.1f images/s, %.1f MP/s per thread", s.images_per_second(),
+                s.megapixels_per_second());
   return str_cat("image cache: ", s.requests, " requests, ", s.hits, " hits, ", s.decoded,
                  " decoded (", rates, ", ", workers_.size(), " threads), ", s.evictions,
                  " evicted, peak ", format_bytes(s.peak_bytes), " of ", format_bytes(budget_));

@@ -14,8 +14,7 @@ enum class ImageFormat { Png, Jpeg };
 ImageFormat detect_format(const MappedFile& file) {
   static constexpr unsigned char kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (file.size() == 0) fail(file.path(), ": the image file is empty (0 bytes)");
-  if (file.size() >= 8 && std::memcmp(file.data(), kPngSignature, 8) == 0)
-    return ImageFormat::Png;
+  if (file.size() >= 8 && std::memcmp(file.data(), kPngSignature, 8) == 0) return ImageFormat::Png;
   if (file.size() >= 3 && file.data()[0] == 0xff && file.data()[1] == 0xd8 &&
       file.data()[2] == 0xff)
     return ImageFormat::Jpeg;
@@ -48,9 +47,8 @@ Image read_image(const std::string& path) {
 
 ImageSize read_image_size(const std::string& path) {
   const MappedFile file(path);
-  return detect_format(file) == ImageFormat::Png
-             ? png_image_size(file.data(), file.size(), path)
-             : jpeg_image_size(file.data(), file.size(), path);
+  return detect_format(file) == ImageFormat::Png ? png_image_size(file.data(), file.size(), path)
+                                                 : jpeg_image_size(file.data(), file.size(), path);
 }
 
 }  // namespace splat

@@ -46,8 +46,8 @@ Image decode_png(const unsigned char* data, std::size_t size, const std::string&
   const auto state = std::make_unique<PngReadState>();
   state->data = data;
   state->size = size;
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, state.get(), on_error,
-                                           on_warning);
+  png_structp png =
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, state.get(), on_error, on_warning);
   if (png == nullptr) fail(source, ": cannot start the PNG decoder");
   png_infop info = png_create_info_struct(png);
   if (info == nullptr || setjmp(png_jmpbuf(png))) {
@@ -98,8 +98,7 @@ void flush_nothing(png_structp) {}
 }  // namespace
 
 void write_png(const std::string& path, const Image& image, int bit_depth, int compression) {
-  SPLAT_REQUIRE(image.channels >= 1 && image.channels <= 4 && image.width > 0 &&
-                    image.height > 0,
+  SPLAT_REQUIRE(image.channels >= 1 && image.channels <= 4 && image.width > 0 && image.height > 0,
                 path, ": cannot write an image of ", image.width, "x", image.height, "x",
                 image.channels);
   SPLAT_REQUIRE(bit_depth == 8 || bit_depth == 16, path, ": PNG bit depth must be 8 or 16");
@@ -120,15 +119,15 @@ void write_png(const std::string& path, const Image& image, int bit_depth, int c
       raw[i] = static_cast<unsigned char>(value);
     }
   }
-  const std::size_t row_bytes = static_cast<std::size_t>(image.width) * image.channels *
-                                bytes_per_sample;
+  const std::size_t row_bytes =
+      static_cast<std::size_t>(image.width) * image.channels * bytes_per_sample;
   const auto out = std::make_unique<std::string>();
   const auto state = std::make_unique<PngReadState>();  // only its message is used
   std::vector<png_bytep> rows(static_cast<std::size_t>(image.height));
   for (int y = 0; y < image.height; ++y) rows[y] = raw.data() + y * row_bytes;
 
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, state.get(), on_error,
-                                            on_warning);
+  png_structp png =
+      png_create_write_struct(PNG_LIBPNG_VER_STRING, state.get(), on_error, on_warning);
   if (png == nullptr) fail(path, ": cannot start the PNG encoder");
   png_infop info = png_create_info_struct(png);
   if (info == nullptr || setjmp(png_jmpbuf(png))) {

@@ -16,7 +16,8 @@ Scene load_scene(const std::string& dir, const DataOptions& options) {
     return load_blender_scene(dir, options);
   if (fs::exists(fs::path(dir) / "transforms.json", ignored))
     return load_transforms_scene(dir, options);
-  fail(dir, ": no dataset found: expected a COLMAP model (sparse/0/, sparse/ or cameras.bin/"
+  fail(dir,
+       ": no dataset found: expected a COLMAP model (sparse/0/, sparse/ or cameras.bin/"
        ".txt here), transforms_train.json (Blender) or transforms.json (instant-ngp, nerfstudio)");
 }
 

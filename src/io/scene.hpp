@@ -16,17 +16,17 @@
 namespace splat {
 
 struct SceneView {
-  std::string name;        // file name relative to the images folder; views sort by it
-  std::string image_path;  // the file to decode
-  PinholeCamera camera;    // at the resolution the image is delivered in
+  std::string name;          // file name relative to the images folder; views sort by it
+  std::string image_path;    // the file to decode
+  PinholeCamera camera;      // at the resolution the image is delivered in
   std::string camera_model;  // the source model, e.g. "PINHOLE", "OPENCV" (for reports)
 
   // How the file's pixels become the delivered image: decode (file_width x file_height),
   // composite any alpha over `background`, undistort from `lens` into `undistorted` when the
   // lens has distortion, then area-resize to camera.width x camera.height.
   int file_width = 0, file_height = 0;
-  LensCamera lens;                 // the file's camera, at the file's size
-  PinholeIntrinsics undistorted;   // the pinhole camera at the file's scale
+  LensCamera lens;                // the file's camera, at the file's size
+  PinholeIntrinsics undistorted;  // the pinhole camera at the file's scale
   std::array<float, 3> background{1, 1, 1};
 };
 
@@ -34,8 +34,8 @@ struct Scene {
   std::string format;  // "colmap-binary" | "colmap-text" | "blender" | "transforms"
   std::string source;  // the dataset folder
   std::vector<SceneView> train, test;
-  float extent = 1;               // 1.1 x largest distance of a training camera from their mean
-  std::vector<float> points;      // N x 3, world space (empty: initialise randomly)
+  float extent = 1;                  // 1.1 x largest distance of a training camera from their mean
+  std::vector<float> points;         // N x 3, world space (empty: initialise randomly)
   std::vector<std::uint8_t> colors;  // N x 3, RGB
 };
 

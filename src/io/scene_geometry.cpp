@@ -9,8 +9,8 @@ std::array<double, 3> camera_centre(const PinholeCamera& c) {
   // x_cam = R x + t, so the centre (x_cam = 0) is -R^T t.
   std::array<double, 3> centre{};
   for (int i = 0; i < 3; ++i)
-    centre[i] = -(double{c.R[0 + i]} * c.t[0] + double{c.R[3 + i]} * c.t[1] +
-                  double{c.R[6 + i]} * c.t[2]);
+    centre[i] =
+        -(double{c.R[0 + i]} * c.t[0] + double{c.R[3 + i]} * c.t[1] + double{c.R[6 + i]} * c.t[2]);
   return centre;
 }
 

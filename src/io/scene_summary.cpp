@@ -57,13 +57,13 @@ std::string summary_text(const SceneSummary& s) {
   };
   char extent[32];
   std::snprintf(extent, sizeof(extent), "%.4g", s.extent);
-  return str_cat("format:         ", s.format, "\n",                                  //
-                 "images:         ", s.images, " (", s.train_images, " train, ",      //
-                 s.test_images, " test)\n",                                           //
-                 "camera models:  ", counted(s.camera_models), "\n",                  //
-                 "undistorted:    ", s.undistorted_views, " images\n",                //
-                 "resolutions:    ", counted(s.resolutions), "\n",                    //
-                 "first image:    ", s.width, "x", s.height, "\n",                    //
+  return str_cat("format:         ", s.format, "\n",                                         //
+                 "images:         ", s.images, " (", s.train_images, " train, ",             //
+                 s.test_images, " test)\n",                                                  //
+                 "camera models:  ", counted(s.camera_models), "\n",                         //
+                 "undistorted:    ", s.undistorted_views, " images\n",                       //
+                 "resolutions:    ", counted(s.resolutions), "\n",                           //
+                 "first image:    ", s.width, "x", s.height, "\n",                           //
                  "points:         ", s.points, s.points == 0 ? " (random init)" : "", "\n",  //
                  "extent:         ", extent, "\n");
 }

@@ -12,8 +12,8 @@ ImageResolution delivered_resolution(int width, int height, int downscale, int m
   ImageResolution out{std::max(1, static_cast<int>(std::lround(double(width) / factor))),
                       std::max(1, static_cast<int>(std::lround(double(height) / factor)))};
   if (max_width > 0 && out.width > max_width) {
-    out.height = std::max(1, static_cast<int>(std::lround(double(out.height) * max_width /
-                                                          out.width)));
+    out.height =
+        std::max(1, static_cast<int>(std::lround(double(out.height) * max_width / out.width)));
     out.width = max_width;
   }
   return out;
@@ -31,8 +31,8 @@ LensCamera lens_for_file(const LensCamera& lens, int file_width, int file_height
   // Folders of downscaled images round each side separately; allow that rounding.
   const double expected_height = lens.height * sx;
   if (std::abs(expected_height - file_height) > 1.5)
-    fail(image_path, ": the image is ", file_width, "x", file_height, ", which matches no scaling of ",
-         camera_name, " (", lens.width, "x", lens.height, ")");
+    fail(image_path, ": the image is ", file_width, "x", file_height,
+         ", which matches no scaling of ", camera_name, " (", lens.width, "x", lens.height, ")");
   LensCamera scaled = lens.scaled(sx, sy);
   scaled.width = file_width;
   scaled.height = file_height;

@@ -26,7 +26,9 @@ bool TextLines::next_data_line(std::string_view& line) {
   return false;
 }
 
-std::string TextLines::where() const { return str_cat(source_, ":", line_number_); }
+std::string TextLines::where() const {
+  return str_cat(source_, ":", line_number_);
+}
 
 std::vector<std::string_view> split_tokens(std::string_view line) {
   std::vector<std::string_view> tokens;

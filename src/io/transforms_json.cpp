@@ -103,8 +103,7 @@ TransformsFile parse_transforms_json(std::string_view text, const std::string& s
   TransformsFile file;
   file.intrinsics = read_intrinsics(document, source);
   const auto frames = document.find("frames");
-  if (frames == document.end() || !frames->is_array())
-    fail(source, ": has no 'frames' array");
+  if (frames == document.end() || !frames->is_array()) fail(source, ": has no 'frames' array");
   file.frames.reserve(frames->size());
   for (std::size_t i = 0; i < frames->size(); ++i) {
     const json& frame = (*frames)[i];
@@ -133,8 +132,8 @@ bool opengl_camera_to_world_to_opencv_pose(const std::array<double, 16>& m, doub
   }
   const double centre[3] = {m[3], m[7], m[11]};
   // The rotation part may carry a uniform scale in some exports; invert it in general form.
-  const double a = c2w[0], b = c2w[1], c = c2w[2], d = c2w[3], e = c2w[4], f = c2w[5],
-               g = c2w[6], h = c2w[7], k = c2w[8];
+  const double a = c2w[0], b = c2w[1], c = c2w[2], d = c2w[3], e = c2w[4], f = c2w[5], g = c2w[6],
+               h = c2w[7], k = c2w[8];
   const double det = a * (e * k - f * h) - b * (d * k - f * g) + c * (d * h - e * g);
   if (!std::isfinite(det) || std::abs(det) < 1e-12) return false;
   R[0] = (e * k - f * h) / det;

@@ -24,7 +24,8 @@ namespace {
 std::string in_image_folder(const std::string& file_path, const DataOptions& options) {
   if (options.images == "images") return file_path;
   for (const std::string prefix : {"images/", "./images/"})
-    if (file_path.rfind(prefix, 0) == 0) return options.images + "/" + file_path.substr(prefix.size());
+    if (file_path.rfind(prefix, 0) == 0)
+      return options.images + "/" + file_path.substr(prefix.size());
   return file_path;
 }
 
@@ -60,8 +61,14 @@ LensCamera frame_lens(const TransformsIntrinsics& in, int file_width, int file_h
     fail(where, ": the focal length must be positive");
   lens.cx = in.cx.value_or(0.5 * lens.width);
   lens.cy = in.cy.value_or(0.5 * lens.height);
-  lens.distortion = {in.k1.value_or(0), in.k2.value_or(0), in.p1.value_or(0), in.p2.value_or(0),
-                     in.k3.value_or(0), 0, 0, 0};
+  lens.distortion = {in.k1.value_or(0),
+                     in.k2.value_or(0),
+                     in.p1.value_or(0),
+                     in.p2.value_or(0),
+                     in.k3.value_or(0),
+                     0,
+                     0,
+                     0};
   return lens_for_file(lens, file_width, file_height, path, "the camera of " + where);
 }
 

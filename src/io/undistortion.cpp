@@ -46,8 +46,7 @@ PinholeIntrinsics undistorted_intrinsics(const LensCamera& lens, const std::stri
   return out;
 }
 
-Image undistort_image(const Image& input, const LensCamera& lens,
-                      const PinholeIntrinsics& target) {
+Image undistort_image(const Image& input, const LensCamera& lens, const PinholeIntrinsics& target) {
   Image output(target.width, target.height, input.channels);
   const int c = input.channels;
   const double sx = static_cast<double>(input.width) / lens.width;

@@ -38,8 +38,8 @@ ViewImage load_view_image(const SceneView& view, UndistortedImageCache* cache) {
   if (!from_cache) {
     const Image decoded = read_image(view.image_path);
     if (decoded.width != view.file_width || decoded.height != view.file_height)
-      fail(view.image_path, ": is now ", decoded.width, "x", decoded.height,
-           " but was ", view.file_width, "x", view.file_height, " when the scene was loaded");
+      fail(view.image_path, ": is now ", decoded.width, "x", decoded.height, " but was ",
+           view.file_width, "x", view.file_height, " when the scene was loaded");
     rgb = to_rgb(decoded, view.background);
     if (distorted) rgb = undistort_image(rgb, view.lens, view.undistorted);
     rgb = resize_area(rgb, view.camera.width, view.camera.height);

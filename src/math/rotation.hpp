@@ -11,8 +11,8 @@ namespace splat {
 // Normalises q on the way; q must not be zero.
 template <class T>
 SPLAT_HD void quaternion_to_matrix(const T q_in[4], T R[9]) {
-  const T n = std::sqrt(q_in[0] * q_in[0] + q_in[1] * q_in[1] + q_in[2] * q_in[2] +
-                        q_in[3] * q_in[3]);
+  const T n =
+      std::sqrt(q_in[0] * q_in[0] + q_in[1] * q_in[1] + q_in[2] * q_in[2] + q_in[3] * q_in[3]);
   const T w = q_in[0] / n, x = q_in[1] / n, y = q_in[2] / n, z = q_in[3] / n;
   R[0] = 1 - 2 * (y * y + z * z);
   R[1] = 2 * (x * y - w * z);

@@ -44,8 +44,9 @@ struct KdTree {
     for (int a = 1; a < 3; ++a)
       if (hi[a] - lo[a] > hi[axis] - lo[axis]) axis = a;
     const std::uint32_t mid = begin + (end - begin) / 2;
-    std::nth_element(order.begin() + begin, order.begin() + mid, order.begin() + end,
-                     [&](std::uint32_t x, std::uint32_t y) { return coord(x, axis) < coord(y, axis); });
+    std::nth_element(
+        order.begin() + begin, order.begin() + mid, order.begin() + end,
+        [&](std::uint32_t x, std::uint32_t y) { return coord(x, axis) < coord(y, axis); });
     const float split = coord(order[mid], axis);
     const int left = build(begin, mid);
     const int right = build(mid, end);
@@ -92,7 +93,8 @@ std::vector<float> mean_squared_knn_distance(const std::vector<float>& points, i
   std::vector<float> result(n, 0.0f);
   if (n <= 1) return result;
   k = std::clamp(k, 1, kMaxK);
-  const int neighbours = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(k), n - 1));
+  const int neighbours =
+      static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(k), n - 1));
   KdTree tree;
   tree.points = points.data();
   tree.order.resize(n);

@@ -1,5 +1,5 @@
-// libFuzzer target: COLMAP cameras.bin. Any input must parse or throw splat::Error; anything else is a
-// finding (crash, sanitizer report, uncaught exception, huge allocation).
+// libFuzzer target: COLMAP cameras.bin. Any input must parse or throw splat::Error; anything else
+// is a finding (crash, sanitizer report, uncaught exception, huge allocation).
 #include <cstddef>
 #include <cstdint>
 

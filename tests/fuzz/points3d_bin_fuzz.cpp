@@ -1,5 +1,5 @@
-// libFuzzer target: COLMAP points3D.bin, tracks kept. Any input must parse or throw splat::Error; anything else is a
-// finding (crash, sanitizer report, uncaught exception, huge allocation).
+// libFuzzer target: COLMAP points3D.bin, tracks kept. Any input must parse or throw splat::Error;
+// anything else is a finding (crash, sanitizer report, uncaught exception, huge allocation).
 #include <cstddef>
 #include <cstdint>
 

@@ -1,5 +1,6 @@
-// libFuzzer target: transforms JSON (Blender, instant-ngp, nerfstudio). Any input must parse or throw splat::Error; anything else is a
-// finding (crash, sanitizer report, uncaught exception, huge allocation).
+// libFuzzer target: transforms JSON (Blender, instant-ngp, nerfstudio). Any input must parse or
+// throw splat::Error; anything else is a finding (crash, sanitizer report, uncaught exception, huge
+// allocation).
 #include <cstddef>
 #include <cstdint>
 

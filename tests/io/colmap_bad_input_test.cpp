@@ -29,11 +29,15 @@ TEST_CASE("COLMAP binary files truncated at any byte give an Error naming the fi
                         {"cams.bin"});
   for (std::size_t size = 0; size < images.size(); ++size)
     test::require_error(
-        [&] { parse_colmap_images_binary(bytes(images), size, "imgs.bin", {true, true}); },
+        [&] {
+          parse_colmap_images_binary(bytes(images), size, "imgs.bin", {true, true});
+        },
         {"imgs.bin"});
   for (std::size_t size = 0; size < points.size(); ++size)
     test::require_error(
-        [&] { parse_colmap_points3d_binary(bytes(points), size, "pts.bin", {true, true}); },
+        [&] {
+          parse_colmap_points3d_binary(bytes(points), size, "pts.bin", {true, true});
+        },
         {"pts.bin"});
 }
 
@@ -55,7 +59,9 @@ TEST_CASE("COLMAP binary counts larger than the file are refused before allocati
   std::memcpy(images.data() + count_at, &huge, 8);
   for (bool keep : {false, true})
     test::require_error(
-        [&] { parse_colmap_images_binary(bytes(images), images.size(), "i.bin", {keep, keep}); },
+        [&] {
+          parse_colmap_images_binary(bytes(images), images.size(), "i.bin", {keep, keep});
+        },
         {"i.bin", "keypoints"});
 }
 
@@ -105,7 +111,9 @@ TEST_CASE("COLMAP text garbage names the file, line and field") {
   test::require_error([] { parse_colmap_images_text("# x\n1 1 0 0\n", "i.txt"); },
                       {"i.txt:2", "at least 10 fields"});
   test::require_error(
-      [] { parse_colmap_images_text("1 1 0 0 0 0 0 0 1 a.png\n1.0 2.0\n", "i.txt", {true, true}); },
+      [] {
+        parse_colmap_images_text("1 1 0 0 0 0 0 0 1 a.png\n1.0 2.0\n", "i.txt", {true, true});
+      },
       {"i.txt:2", "not a multiple of 3"});
   test::require_error([] { parse_colmap_points3d_text("1 0 0 0 300 0 0 -1\n", "p.txt"); },
                       {"p.txt:1", "above 255"});
@@ -121,22 +129,30 @@ TEST_CASE("COLMAP text garbage names the file, line and field") {
 
 TEST_CASE("COLMAP duplicate ids and dangling camera references are refused") {
   test::require_error(
-      [] { parse_colmap_cameras_text("1 PINHOLE 10 10 1 1 5 5\n1 PINHOLE 10 10 1 1 5 5\n", "c.txt"); },
+      [] {
+        parse_colmap_cameras_text("1 PINHOLE 10 10 1 1 5 5\n1 PINHOLE 10 10 1 1 5 5\n", "c.txt");
+      },
       {"c.txt:2", "camera id 1 appears twice"});
   test::TempDir dir("colmap-dangling");
   ColmapModel model = test::make_test_model(2, 1);
   model.images[1].camera_id = 77;
   write_colmap_model(dir.path().string(), model, ColmapFormat::Text);
-  test::require_error([&] { read_colmap_model({dir.path().string(), ColmapFormat::Text}); },
-                      {"images.txt", "refers to camera 77"});
+  test::require_error(
+      [&] {
+        read_colmap_model({dir.path().string(), ColmapFormat::Text});
+      },
+      {"images.txt", "refers to camera 77"});
 }
 
 TEST_CASE("COLMAP missing model files are named") {
   test::TempDir dir("colmap-missing");
   write_colmap_model(dir.path().string(), test::make_test_model(1, 1), ColmapFormat::Binary);
   std::filesystem::remove(dir / "images.bin");
-  test::require_error([&] { read_colmap_model({dir.path().string(), ColmapFormat::Binary}); },
-                      {"images.bin", "cannot open"});
+  test::require_error(
+      [&] {
+        read_colmap_model({dir.path().string(), ColmapFormat::Binary});
+      },
+      {"images.bin", "cannot open"});
   // No points3D is fine: the scene then starts from a random initialisation.
   write_colmap_model(dir.path().string(), test::make_test_model(1, 1), ColmapFormat::Binary);
   std::filesystem::remove(dir / "points3D.bin");

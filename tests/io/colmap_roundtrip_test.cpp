@@ -102,9 +102,11 @@ TEST_CASE("COLMAP binary and text writers describe the same model") {
       reinterpret_cast<const unsigned char*>(cameras.data()), cameras.size(), "cameras.bin");
   const auto from_text = parse_colmap_cameras_text(colmap_cameras_text(model), "cameras.txt");
   REQUIRE(from_binary.size() == from_text.size());
-  for (std::size_t i = 0; i < from_text.size(); ++i) CHECK(from_binary[i].params == from_text[i].params);
+  for (std::size_t i = 0; i < from_text.size(); ++i)
+    CHECK(from_binary[i].params == from_text[i].params);
   // The first line of cameras.txt is COLMAP's own header comment.
-  CHECK(colmap_cameras_text(model).rfind("# Camera list with one line of data per camera:", 0) == 0);
+  CHECK(colmap_cameras_text(model).rfind("# Camera list with one line of data per camera:", 0) ==
+        0);
 }
 
 TEST_CASE("COLMAP text reader accepts CRLF, tabs, blank lines and names with spaces") {

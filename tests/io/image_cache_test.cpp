@@ -175,7 +175,6 @@ TEST_CASE("undistorted images are cached on disk, reused, and skipped when not w
   SceneView black = *distorted;
   black.background = {0, 0, 0};
   CHECK(disk.path_for(black) != stored);
-
 }
 
 TEST_CASE("image cache options come from the data.* keys") {

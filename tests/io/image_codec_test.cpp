@@ -16,9 +16,8 @@ TEST_CASE("PNG round-trips gray, gray+alpha, RGB and RGBA at 8 and 16 bits") {
   for (int channels = 1; channels <= 4; ++channels) {
     for (int depth : {8, 16}) {
       const Image image = test::make_pattern(13, 7, channels);
-      const std::string path = (dir / ("p" + std::to_string(channels) + "_" +
-                                       std::to_string(depth) + ".png"))
-                                   .string();
+      const std::string path =
+          (dir / ("p" + std::to_string(channels) + "_" + std::to_string(depth) + ".png")).string();
       write_png(path, image, depth);
       const Image back = read_image(path);
       REQUIRE(back.width == 13);
@@ -85,5 +84,6 @@ TEST_CASE("truncated or corrupt PNG and JPEG files give an Error naming the file
   std::ofstream(cut_png, std::ios::binary | std::ios::trunc) << huge;
   test::require_error([&] { read_image_size(cut_png); }, {"cut.png", "impossible size"});
   test::require_error([&] { read_image(cut_png); }, {"cut.png"});
-  test::require_error([&] { read_image((dir / "none.png").string()); }, {"none.png", "cannot open"});
+  test::require_error([&] { read_image((dir / "none.png").string()); },
+                      {"none.png", "cannot open"});
 }

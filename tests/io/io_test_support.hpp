@@ -28,7 +28,8 @@ inline void require_error(const std::function<void()>& call,
   } catch (const Error& e) {
     const std::string message = e.what();
     INFO("error: " << message);
-    for (const std::string& fragment : fragments) CHECK(message.find(fragment) != std::string::npos);
+    for (const std::string& fragment : fragments)
+      CHECK(message.find(fragment) != std::string::npos);
     return;
   }
   FAIL("expected an Error containing " << *fragments.begin());

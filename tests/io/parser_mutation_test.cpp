@@ -134,13 +134,19 @@ TEST_CASE("cameras.txt parser survives mutations") {
 }
 
 TEST_CASE("images.txt parser survives mutations") {
-  exercise([](const std::string& s) { parse_colmap_images_text(s, "i.txt", {true, true}); },
-           {colmap_images_text(seed_model())}, kIterations, kSeconds);
+  exercise(
+      [](const std::string& s) {
+        parse_colmap_images_text(s, "i.txt", {true, true});
+      },
+      {colmap_images_text(seed_model())}, kIterations, kSeconds);
 }
 
 TEST_CASE("points3D.txt parser survives mutations") {
-  exercise([](const std::string& s) { parse_colmap_points3d_text(s, "p.txt", {true, true}); },
-           {colmap_points3d_text(seed_model())}, kIterations, kSeconds);
+  exercise(
+      [](const std::string& s) {
+        parse_colmap_points3d_text(s, "p.txt", {true, true});
+      },
+      {colmap_points3d_text(seed_model())}, kIterations, kSeconds);
 }
 
 TEST_CASE("transforms JSON parser survives mutations") {

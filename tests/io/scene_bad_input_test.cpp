@@ -90,9 +90,10 @@ TEST_CASE("malformed or incomplete transforms JSON is named") {
       {"t.json: frame 0", "file_path"});
   test::require_error(
       [] {
-        parse_transforms_json("{\"frames\": [{\"file_path\": \"a\", \"transform_matrix\": "
-                              "[[1,0,0],[0,1,0],[0,0,1]]}]}",
-                              "t.json");
+        parse_transforms_json(
+            "{\"frames\": [{\"file_path\": \"a\", \"transform_matrix\": "
+            "[[1,0,0],[0,1,0],[0,0,1]]}]}",
+            "t.json");
       },
       {"t.json: frame 0", "4x4"});
   test::require_error(

@@ -94,8 +94,8 @@ TEST_CASE("bartoszek (COLMAP binary, per-image sizes) loads 23 views split every
   // Sparse points project into the images that see them: most points land inside view 0.
   int inside = 0;
   for (std::size_t i = 0; i < scene.points.size() / 3; ++i) {
-    const auto p = project(first, {scene.points[3 * i], scene.points[3 * i + 1],
-                                   scene.points[3 * i + 2]});
+    const auto p =
+        project(first, {scene.points[3 * i], scene.points[3 * i + 1], scene.points[3 * i + 2]});
     inside += p[2] > 0 && p[0] >= 0 && p[0] < 1000 && p[1] >= 0 && p[1] < 658;
   }
   CHECK(inside > 1443 / 2);

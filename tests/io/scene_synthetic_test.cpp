@@ -145,7 +145,8 @@ TEST_CASE("transforms.json (nerfstudio): intrinsics, distortion, images_2 and th
   write_text(dir / "transforms.json",
              "{\"fl_x\": 70, \"fl_y\": 72, \"cx\": 41, \"cy\": 29, \"w\": 80, \"h\": 60,"
              " \"k1\": 0, \"k2\": 0, \"p1\": 0, \"p2\": 0, \"camera_model\": \"OPENCV\","
-             " \"frames\": [" + frames + "]}");
+             " \"frames\": [" +
+                 frames + "]}");
   Scene scene = load_scene(dir.path().string(), DataOptions{});
   CHECK(scene.format == "transforms");
   REQUIRE(scene.train.size() == 8);
@@ -171,7 +172,8 @@ TEST_CASE("transforms.json (nerfstudio): intrinsics, distortion, images_2 and th
   // Distortion coefficients make an OPENCV camera that is undistorted at load.
   write_text(dir / "transforms.json",
              "{\"fl_x\": 70, \"fl_y\": 70, \"w\": 80, \"h\": 60, \"k1\": -0.1, \"p1\": 0.001,"
-             " \"frames\": [" + frames + "]}");
+             " \"frames\": [" +
+                 frames + "]}");
   scene = load_scene(dir.path().string(), DataOptions{});
   CHECK(scene.test[0].camera_model == "OPENCV");
   CHECK(scene.test[0].lens.distortion[0] == -0.1);
@@ -192,7 +194,8 @@ TEST_CASE("Blender scenes: file paths without extension, RGBA over the chosen ba
   write_png((dir / "train" / "r_0.png").string(), rgba);
   write_text(dir / "transforms_train.json",
              "{\"camera_angle_x\": 0.5, \"frames\": [{\"file_path\": \"./train/r_0\","
-             " \"transform_matrix\": " + matrix_json(0, 0, 4) + "}]}");
+             " \"transform_matrix\": " +
+                 matrix_json(0, 0, 4) + "}]}");
   for (const char* background : {"white", "black"}) {
     DataOptions options;
     options.background = background;

@@ -88,8 +88,8 @@ TEST_CASE("lens models reduce to the right coefficients") {
 }
 
 TEST_CASE("undistorted images put known points where the pinhole camera projects them") {
-  for (CameraModel model : {CameraModel::SimpleRadial, CameraModel::OpenCV,
-                            CameraModel::FullOpenCV}) {
+  for (CameraModel model :
+       {CameraModel::SimpleRadial, CameraModel::OpenCV, CameraModel::FullOpenCV}) {
     const LensCamera lens = test_lens(model);
     const PinholeIntrinsics target = undistorted_intrinsics(lens, "test");
     std::vector<std::array<double, 3>> points;
@@ -132,8 +132,8 @@ TEST_CASE("the undistorted camera covers only pixels that have a source pixel") 
       }
     // ... and is tight: one more column on the right would leave the source.
     double du, dv;
-    lens.distort((target.width + 1.5 - target.cx) / target.fx, (-target.cy + target.height / 2.0) / target.fy,
-                 du, dv);
+    lens.distort((target.width + 1.5 - target.cx) / target.fx,
+                 (-target.cy + target.height / 2.0) / target.fy, du, dv);
     CHECK(lens.fx * du + lens.cx > lens.width - 1.5);
   }
 }

@@ -37,7 +37,8 @@ TEST_CASE("k-d tree k-NN matches brute force on clustered random points") {
   // Clusters of very different density plus far outliers, like SfM point clouds.
   for (int cluster = 0; cluster < 5; ++cluster)
     for (int i = 0; i < 400; ++i)
-      for (int a = 0; a < 3; ++a) points.push_back(cluster * 10.0f + normal(engine) * (0.01f + cluster));
+      for (int a = 0; a < 3; ++a)
+        points.push_back(cluster * 10.0f + normal(engine) * (0.01f + cluster));
   for (int i = 0; i < 10; ++i)
     for (int a = 0; a < 3; ++a) points.push_back(normal(engine) * 1000.0f);
   const auto fast = mean_squared_knn_distance(points, 3);

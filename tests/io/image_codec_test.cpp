@@ -16,8 +16,7 @@ TEST_CASE("PNG round-trips gray, gray+alpha, RGB and RGBA at 8 and 16 bits") {
   for (int channels = 1; channels <= 4; ++channels) {
     for (int depth : {8, 16}) {
       const Image image = test::make_pattern(13, 7, channels);
-      const std::string path =
-          (dir / ("p" + std::to_string(channels) + "_" + std::to_string(depth) + ".png")).string();
+      const std::string path = (dir / str_cat("p", channels, "_", depth, ".png")).string();
       write_png(path, image, depth);
       const Image back = read_image(path);
       REQUIRE(back.width == 13);

@@ -7,7 +7,7 @@
 
 namespace splat {
 
-Image to_rgb(const Image& image, const std::array<float, 3>& background) {
+Image to_rgb(Image image, const std::array<float, 3>& background) {
   if (image.channels == 3) return image;
   Image rgb(image.width, image.height, 3);
   const bool gray = image.channels <= 2;
@@ -36,13 +36,14 @@ ViewImage load_view_image(const SceneView& view, UndistortedImageCache* cache) {
     }
   }
   if (!from_cache) {
-    const Image decoded = read_image(view.image_path);
+    Image decoded = read_image(view.image_path);
     if (decoded.width != view.file_width || decoded.height != view.file_height)
       fail(view.image_path, ": is now ", decoded.width, "x", decoded.height, " but was ",
            view.file_width, "x", view.file_height, " when the scene was loaded");
-    rgb = to_rgb(decoded, view.background);
+    rgb = to_rgb(std::move(decoded), view.background);
     if (distorted) rgb = undistort_image(rgb, view.lens, view.undistorted);
-    rgb = resize_area(rgb, view.camera.width, view.camera.height);
+    if (rgb.width != view.camera.width || rgb.height != view.camera.height)
+      rgb = resize_area(rgb, view.camera.width, view.camera.height);
     if (distorted && cache != nullptr) cache->store(view, rgb);
   }
   ViewImage out;

@@ -13,6 +13,6 @@ namespace splat {
 ViewImage load_view_image(const SceneView& view, UndistortedImageCache* cache);
 
 // RGB of any decoded image: gray replicated, alpha composited over `background`.
-Image to_rgb(const Image& image, const std::array<float, 3>& background);
+Image to_rgb(Image image, const std::array<float, 3>& background);
 
 }  // namespace splat

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "io/image.hpp"
+#include "io/image_resize.hpp"  // resize_area, which callers of the codecs use with them
 
 namespace splat {
 

@@ -7,6 +7,7 @@
 #include "io/colmap_model_reader.hpp"
 #include "io/scene.hpp"
 #include "io/scene_geometry.hpp"
+#include "io/scene_initialization.hpp"
 #include "io_test_support.hpp"
 
 using namespace splat;
@@ -137,4 +138,21 @@ TEST_CASE("cake (another tool's COLMAP model) loads 8 views and 4535 points") {
   CHECK(load_scene(test::shared_data("cake"), options).train.size() == 8);
   options.test_every = 3;
   CHECK(load_scene(test::shared_data("cake"), options).test.size() == 3);
+}
+
+TEST_CASE("initial Gaussians: from cake's points, at random inside lego's camera box") {
+  const Scene cake = load_scene(test::shared_data("cake"), DataOptions{});
+  const GaussianModel from_points = initial_gaussians(cake, 1000, 3, 0);
+  CHECK(from_points.size() == 4535);
+  CHECK(from_points.means == cake.points);
+  const Scene lego = load_scene(test::shared_data("lego"), DataOptions{});
+  const GaussianModel random = initial_gaussians(lego, 2000, 1, 9);
+  REQUIRE(random.size() == 2000);
+  CHECK(random.sh.size() == 2000 * 4 * 3);
+  const Bounds box = camera_bounds(lego.train);
+  for (std::size_t i = 0; i < random.size(); ++i)
+    for (int a = 0; a < 3; ++a) {
+      REQUIRE(random.means[3 * i + a] >= box.min[a]);
+      REQUIRE(random.means[3 * i + a] <= box.max[a]);
+    }
 }

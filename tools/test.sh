@@ -46,8 +46,8 @@ cmake -S . -B build/tsan -DSPLAT_CUDA=OFF -DSPLAT_TSAN=ON -DSPLAT_ORACLE_TESTS=O
 cmake --build build/tsan -j"$jobs" --target core_tests io_tests
 TSAN_OPTIONS="halt_on_error=1 allocator_may_return_null=1" build/tsan/tests/core/core_tests
 # The image cache's decoding threads (the k-NN's OpenMP would report libgomp's own races).
-TSAN_OPTIONS="halt_on_error=1" build/tsan/tests/io/io_tests "image cache*" \
-  "undistorted images are cached*"
+TSAN_OPTIONS="halt_on_error=1" build/tsan/tests/io/io_tests \
+  "image cache*,undistorted images are cached*"
 
 echo "== Fuzzing the model-file parsers (libFuzzer, AddressSanitizer; skipped without it)"
 SPLAT_FUZZ_SECONDS=${SPLAT_FUZZ_SECONDS:-5} ./tools/fuzz.sh

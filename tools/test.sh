@@ -2,7 +2,8 @@
 # The whole test suite, from a clean clone: installs dependencies, builds the CPU-only
 # configuration and runs every test, builds the CUDA configuration (compile only where there is
 # no GPU) and runs its tests (GPU tests report "skipped" without a GPU), runs the stream tests
-# under ThreadSanitizer, and fails if fewer tests ran than the floor in tests/min_test_count.
+# under ThreadSanitizer, fuzzes the model-file parsers for a few seconds each, and fails if
+# fewer tests ran than the floor in tests/min_test_count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -39,11 +40,17 @@ else
   echo "== CUDA configuration skipped: no nvcc on this machine"
 fi
 
-echo "== ThreadSanitizer: streams and arena"
+echo "== ThreadSanitizer: streams, arena and image cache"
 cmake -S . -B build/tsan -DSPLAT_CUDA=OFF -DSPLAT_TSAN=ON -DSPLAT_ORACLE_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build/tsan -j"$jobs" --target core_tests
+cmake --build build/tsan -j"$jobs" --target core_tests io_tests
 TSAN_OPTIONS="halt_on_error=1 allocator_may_return_null=1" build/tsan/tests/core/core_tests
+# The image cache's decoding threads (the k-NN's OpenMP would report libgomp's own races).
+TSAN_OPTIONS="halt_on_error=1" build/tsan/tests/io/io_tests \
+  "image cache*,undistorted images are cached*"
+
+echo "== Fuzzing the model-file parsers (libFuzzer, AddressSanitizer; skipped without it)"
+SPLAT_FUZZ_SECONDS=${SPLAT_FUZZ_SECONDS:-5} ./tools/fuzz.sh
 
 floor=$(cat tests/min_test_count)
 echo "== $ran_total tests ran (floor $floor)"

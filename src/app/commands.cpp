@@ -20,6 +20,7 @@ void add_command(CLI::App& app, const char* name, const char* description,
 
 void register_commands(CLI::App& app) {
   register_device_command(app);
+  register_info_command(app);
   register_train_command(app);
   register_generate_command(app);
   register_render_command(app);

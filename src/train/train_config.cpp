@@ -23,6 +23,13 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
             "every n-th image by name is a test view (0: no test views)");
   s.add_string("data.background", &c.data.background, {"white", "black"},
                "background colour behind RGBA images and the renderer");
+  s.add_bytes("data.image_cache", &c.data.image_cache, 0,
+              "host memory for decoded images, e.g. 2GiB (least recently used leave first)");
+  s.add_int("data.decode_threads", &c.data.decode_threads, 0, 256,
+            "background image decoding threads (0: one per core, at most 8)");
+  s.add_string("data.cache_dir", &c.data.cache_dir, {},
+               "cache of undistorted images (empty: $XDG_CACHE_HOME/splatstream or "
+               "~/.cache/splatstream)");
 
   s.add_int("train.iterations", &c.iterations, 1, kMaxSteps, "optimizer steps");
   s.add_int("train.batch_size", &c.batch_size, 1, 1024, "cameras per optimizer step");

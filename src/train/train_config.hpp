@@ -32,6 +32,11 @@ struct DataOptions {
   int max_width = 1600;              // automatic cap on width; 0 disables it
   int test_every = 8;                // every n-th image (sorted by name) is a test view; 0: none
   std::string background = "white";  // for RGBA images and the renderer's background
+  std::size_t image_cache = std::size_t{2} << 30;  // host bytes of decoded images kept
+  int decode_threads = 0;                          // background decoders; 0: from the cores
+  // Where undistorted images are cached between runs; empty: $XDG_CACHE_HOME/splatstream or
+  // ~/.cache/splatstream.
+  std::string cache_dir;
 };
 
 struct TrainConfig {

@@ -1,0 +1,16 @@
+// The initial Gaussians of a loaded scene: from its sparse points when it has them, else
+// `random_count` random ones in the bounding box of the training cameras' centres.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "io/scene.hpp"
+#include "model/gaussian_model.hpp"
+
+namespace splat {
+
+GaussianModel initial_gaussians(const Scene& scene, std::size_t random_count, int sh_degree,
+                                std::uint64_t seed);
+
+}  // namespace splat

@@ -1,0 +1,114 @@
+// Training runs as the command line starts them, on real data from ../shared/data on the CPU:
+// quality rises well above the initial model, a resumed run equals an uninterrupted one, and the
+// outputs are complete.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.hpp"
+#include "io/checkpoint.hpp"
+#include "io/gaussian_ply.hpp"
+#include "temp_dir.hpp"
+#include "train/training_run.hpp"
+
+using namespace splat;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kBartoszek = std::string(SPLAT_SHARED_DATA_DIR) + "/bartoszek";
+
+// `churn`: densify and reset opacities far more often than the recipe does, to put every kind
+// of model change on both sides of a checkpoint.
+TrainRunOptions bartoszek_run(const fs::path& out, int iterations, bool churn = false) {
+  TrainRunOptions o;
+  o.data_dir = kBartoszek;
+  o.out_dir = out.string();
+  o.overrides = {"backend=cpu",
+                 "data.resolution=8",
+                 "train.iterations=" + std::to_string(iterations),
+                 "train.eval_at=[" + std::to_string(iterations) + "]",
+                 "train.log_every=100",
+                 "model.sh_degree=1",
+                 "model.sh_increase_every=100",
+                 "densify.until=" + std::to_string(iterations),
+                 "seed=5"};
+  if (churn) {
+    for (const char* o2 :
+         {"densify.from=40", "densify.interval=40", "densify.opacity_reset_every=120"})
+      o.overrides.push_back(o2);
+  } else {
+    for (const char* o2 : {"densify.from=200", "densify.interval=100"}) o.overrides.push_back(o2);
+  }
+  return o;
+}
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+}  // namespace
+
+TEST_CASE("training run: bartoszek's test PSNR rises well above the initial model", "[run]") {
+  const test::TempDir dir("splat-run-test");
+  const TrainRunResult initial = run_training(bartoszek_run(dir / "initial", 1));
+  const TrainRunResult trained = run_training(bartoszek_run(dir / "trained", 400));
+  INFO("test PSNR " << initial.test_psnr << " -> " << trained.test_psnr);
+  CHECK(trained.test_psnr > initial.test_psnr + 5.0);
+
+  // The output folder is complete and metrics.json has the public keys.
+  const fs::path out = dir / "trained";
+  for (const char* file :
+       {"config.yaml", "point_cloud.ply", "metrics.json", "checkpoints/latest.ckpt"})
+    CHECK(fs::exists(out / file));
+  CHECK(fs::exists(out / "test/renders/DSC_5283.png"));
+  CHECK(fs::exists(out / "test/gt/DSC_5283.png"));
+  const auto metrics = nlohmann::json::parse(read_all(out / "metrics.json"));
+  CHECK(metrics["iterations"] == 400);
+  CHECK(metrics["num_gaussians"].get<std::size_t>() ==
+        read_gaussian_ply((out / "point_cloud.ply").string()).size());
+  CHECK(metrics["train_seconds"].get<double>() > 0);
+  CHECK(std::abs(metrics["test"]["psnr"].get<double>() - trained.test_psnr) < 1e-9);
+  CHECK(metrics["test"]["ssim"].get<double>() > 0);
+  CHECK(metrics["test"]["views"] == 3);
+  CHECK(metrics["memory"]["peak_device_bytes"] == 0);
+  CHECK(metrics["memory"]["peak_host_bytes"].get<std::size_t>() > 0);
+}
+
+TEST_CASE("training run: a resumed run equals an uninterrupted one", "[run]") {
+  const test::TempDir dir("splat-run-test");
+  // Densification at 40, 80, 120 and an opacity reset at 120 fall on both sides of the stop.
+  const TrainRunResult straight = run_training(bartoszek_run(dir / "straight", 150, true));
+  TrainRunOptions first = bartoszek_run(dir / "resumed", 150, true);
+  first.stop_after_steps = 70;
+  const TrainRunResult stopped = run_training(first);
+  CHECK(stopped.interrupted);
+  CHECK(stopped.steps_done == 70);
+  CHECK(read_checkpoint((dir / "resumed/checkpoints/latest.ckpt").string()).step == 70);
+  TrainRunOptions second = bartoszek_run(dir / "resumed", 150, true);
+  second.resume = true;
+  const TrainRunResult resumed = run_training(second);
+  CHECK(resumed.steps_done == 150);
+  CHECK(resumed.test_psnr == straight.test_psnr);
+  CHECK(read_all(dir / "resumed/point_cloud.ply") == read_all(dir / "straight/point_cloud.ply"));
+}
+
+TEST_CASE("training run: bad input is one clear error", "[run]") {
+  const test::TempDir dir("splat-run-test");
+  TrainRunOptions o = bartoszek_run(dir / "bad", 10);
+  o.overrides.push_back("train.iterations=zero");
+  CHECK_THROWS_WITH(run_training(o), Catch::Contains("train.iterations"));
+  o = bartoszek_run(dir / "bad", 10);
+  o.overrides.push_back("no.such_key=1");
+  CHECK_THROWS_WITH(run_training(o), Catch::Contains("no.such_key"));
+  o = bartoszek_run(dir / "bad", 10);
+  o.data_dir = kBartoszek + "-missing";
+  CHECK_THROWS_WITH(run_training(o), Catch::Contains("bartoszek-missing"));
+  o = bartoszek_run(dir / "fresh", 10);
+  o.resume = true;
+  CHECK_THROWS_WITH(run_training(o), Catch::Contains("no checkpoint to resume from"));
+}

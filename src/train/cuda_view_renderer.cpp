@@ -71,7 +71,13 @@ struct CudaViewRenderer::State {
     return readback.data();
   }
 
-  void project(std::uint32_t n) {
+  // CUB reads a null scratch pointer as a size query, so scratch is never empty.
+  void* cub_scratch(GrowingDeviceBuffer& buffer, std::size_t bytes) {
+    return buffer.reserve(bytes > 0 ? bytes : 1);
+  }
+
+  void project(std::uint32_t count) {
+    const std::size_t n = count;  // sizes in size_t: n * 4 must not wrap in 32 bits
     BlockLayout layout;
     const std::size_t f = sizeof(float);
     const std::size_t o_mean2d = layout.add(n * 2 * f), o_conic = layout.add(n * 3 * f),
@@ -91,9 +97,9 @@ struct CudaViewRenderer::State {
     pair_count = 0;
     if (n == 0) return;
     auto* pair_end = at_offset<std::uint64_t>(block, o_pair_end);
-    const std::size_t scan_bytes = cuda::scan_tile_counts_scratch_bytes(n);
-    cuda::launch_scan_tile_counts(projected.tile_count, pair_end, n,
-                                  scan_scratch.reserve(scan_bytes), scan_bytes, native);
+    const std::size_t scan_bytes = cuda::scan_tile_counts_scratch_bytes(count);
+    cuda::launch_scan_tile_counts(projected.tile_count, pair_end, count,
+                                  cub_scratch(scan_scratch, scan_bytes), scan_bytes, native);
     // The pair arrays are sized by the total, so it has to come to the host (one small copy).
     std::uint64_t total = 0;
     std::memcpy(&total, read_back(pair_end + (n - 1), sizeof(total)), sizeof(total));
@@ -121,7 +127,7 @@ struct CudaViewRenderer::State {
                                 tiles_x, keys, ids, native);
     const std::size_t sort_bytes = cuda::sort_tile_keys_scratch_bytes(pair_count, tile_count);
     cuda::launch_sort_tile_keys(keys, sorted_keys, ids, sorted_ids, pair_count, tile_count,
-                                sort_scratch.reserve(sort_bytes), sort_bytes, native);
+                                cub_scratch(sort_scratch, sort_bytes), sort_bytes, native);
     bins.sorted_gaussian = sorted_ids;
     this->sorted_keys = sorted_keys;
   }
@@ -211,7 +217,7 @@ void CudaViewRenderer::backward_from(const float* dimage, const GaussianArrays& 
   SPLAT_REQUIRE(s.image != nullptr, "backward() needs a forward() first");
   SPLAT_REQUIRE(g.count == s.gaussians.count, "backward() got gradients for ", g.count,
                 " Gaussians, forward() rendered ", s.gaussians.count);
-  const std::uint32_t n = s.gaussians.count;
+  const std::size_t n = s.gaussians.count;
   if (n == 0) return;
   BlockLayout layout;
   const std::size_t f = sizeof(float);
@@ -222,8 +228,8 @@ void CudaViewRenderer::backward_from(const float* dimage, const GaussianArrays& 
       at_offset<float>(block, o_mean2d), at_offset<float>(block, o_conic),
       at_offset<float>(block, o_opacity), at_offset<float>(block, o_color)};
   cuda::launch_rasterize_backward(s.projected, s.bins, s.camera.width, s.camera.height,
-                                  s.background, dimage, s.final_transmittance, s.contributors, n,
-                                  d2d, s.native);
+                                  s.background, dimage, s.final_transmittance, s.contributors,
+                                  s.gaussians.count, d2d, s.native);
   const cuda::DeviceGaussianGrads grads{g.means, g.log_scales, g.rotations, g.opacity_logits, g.sh};
   cuda::launch_project_gaussians_backward(s.gaussians, s.camera, s.active_sh_degree, s.projected,
                                           d2d, grads, screen_grad, radii, s.native);

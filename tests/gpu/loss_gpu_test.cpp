@@ -62,6 +62,7 @@ TEST_CASE("cuda loss and metrics equal the cpu reference", "[gpu]") {
     const ImageQuality q =
         renderer.quality(image_device.as<float>(), target_device.as<float>(), w, h);
     CHECK(q.psnr == Approx(psnr(image.data(), target.data(), values)).epsilon(1e-6));
-    CHECK(q.ssim == Approx(ssim_index(image.data(), target.data(), w, h)).margin(1e-5));
+    CHECK(q.ssim == Approx(ssim_index(image.data(), target.data(), w, h))
+                        .margin(5e-5));  // float moments here, double on the CPU
   }
 }

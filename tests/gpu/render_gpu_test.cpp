@@ -3,7 +3,9 @@
 // with NaN bytes first, so an element a kernel leaves unwritten fails the comparison.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -133,8 +135,12 @@ void compare_with_cpu(const RandomScene<float>& scene, int active, const float b
 
   renderer.forward(params.view(n, scene.sh_degree), scene.camera, active, background,
                    image.as<float>());
-  CHECK(renderer.pair_count() == want.pairs);
+  // Rounding may move a radius across an integer (radius = ceil(3 sigma)) or a disc edge across
+  // a tile border for a rare Gaussian; anything systematic moves many.
+  const std::size_t gaussian_outliers = 1 + n / 2000;
   const std::size_t pixel_outliers = std::max<std::size_t>(2, pixels / 5000);
+  CHECK(std::abs(double(renderer.pair_count()) - double(want.pairs)) <=
+        double(4 * gaussian_outliers));
   require_close("image", from_device<float>(*stream, image.data(), pixels * 3), want.image,
                 kImageTolerance, pixel_outliers);
   require_close("final transmittance",
@@ -155,7 +161,8 @@ void compare_with_cpu(const RandomScene<float>& scene, int active, const float b
                            screen_grad.as<float>(), radii.as<float>());
   else
     renderer.backward(grads.view(n, scene.sh_degree), screen_grad.as<float>(), radii.as<float>());
-  require_close("radii", from_device<float>(*stream, radii.data(), n), want.radii, 0.0);
+  require_close("radii", from_device<float>(*stream, radii.data(), n), want.radii, 0.0,
+                gaussian_outliers);
   require_close("screen-space gradient", from_device<float>(*stream, screen_grad.data(), n * 2),
                 want.screen_grad, kGradientTolerance);
   for (int a = 0; a < 5; ++a)

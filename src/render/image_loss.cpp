@@ -5,36 +5,19 @@
 #include <cstddef>
 
 #include "core/error.hpp"
+#include "math/ssim_terms.hpp"
 
 namespace splat {
 
 namespace {
 
-constexpr int kWindow = 11;
-constexpr int kRadius = kWindow / 2;
-constexpr double kSigma = 1.5;
-constexpr double kC1 = 0.01 * 0.01;
-constexpr double kC2 = 0.03 * 0.03;
-
-template <class S>
-struct GaussianWindow {
-  S weights[kWindow];
-  GaussianWindow() {
-    double sum = 0, w[kWindow];
-    for (int i = 0; i < kWindow; ++i) {
-      const double d = i - kRadius;
-      w[i] = std::exp(-d * d / (2 * kSigma * kSigma));
-      sum += w[i];
-    }
-    for (int i = 0; i < kWindow; ++i) weights[i] = static_cast<S>(w[i] / sum);
-  }
-};
+using ssim_constants::kRadius;
 
 // out = in convolved with the separable window, zero outside the image. The window is
 // symmetric, so this is also its own adjoint (what the backward pass needs).
 template <class S>
 void blur(const S* in, S* out, S* scratch, int width, int height) {
-  static const GaussianWindow<S> window;
+  static const SsimWindow<S> window = make_ssim_window<S>();
 #pragma omp parallel for schedule(static)
   for (int y = 0; y < height; ++y) {
     const S* row = in + static_cast<std::size_t>(y) * width;
@@ -98,17 +81,9 @@ S ImageLoss<S>::evaluate(const S* image, const S* target, int width, int height,
     for (std::ptrdiff_t si = 0; si < static_cast<std::ptrdiff_t>(n); ++si) {
       const std::size_t i = static_cast<std::size_t>(si);
       const S mx = mu_x_[i], my = mu_y_[i];
-      const S vx = xx_[i] - mx * mx, vy = yy_[i] - my * my, cxy = xy_[i] - mx * my;
-      const S A = 2 * mx * my + S(kC1), B = 2 * cxy + S(kC2);
-      const S C = mx * mx + my * my + S(kC1), D = vx + vy + S(kC2);
-      const S s = A * B / (C * D);
-      channel_ssim += s;
-      const S ds_dmx = 2 * my * B / (C * D) - s * 2 * mx / C;
-      const S ds_dvx = -s / D;
-      const S ds_dcxy = 2 * A / (C * D);
-      g_mu_[i] = ssim_scale * (ds_dmx - 2 * mx * ds_dvx - my * ds_dcxy);
-      g_xx_[i] = ssim_scale * ds_dvx;
-      g_xy_[i] = ssim_scale * ds_dcxy;
+      const SsimPixel<S> s = ssim_pixel(mx, my, xx_[i], yy_[i], xy_[i]);
+      channel_ssim += s.value;
+      ssim_moment_gradients(s, mx, my, ssim_scale, g_mu_[i], g_xx_[i], g_xy_[i]);
     }
     ssim_sum += channel_ssim;
     // Chain through the blurs: the window is self-adjoint.
@@ -119,10 +94,9 @@ S ImageLoss<S>::evaluate(const S* image, const S* target, int width, int height,
 #pragma omp parallel for schedule(static) reduction(+ : channel_l1)
     for (std::ptrdiff_t si = 0; si < static_cast<std::ptrdiff_t>(n); ++si) {
       const std::size_t i = static_cast<std::size_t>(si);
-      const S diff = x_[i] - y_[i];
-      channel_l1 += std::abs(diff);
-      const S sign = diff > 0 ? S(1) : (diff < 0 ? S(-1) : S(0));
-      dimage[i * 3 + channel] = l1_scale * sign + mu_x_[i] + 2 * x_[i] * xx_[i] + y_[i] * xy_[i];
+      channel_l1 += std::abs(x_[i] - y_[i]);
+      dimage[i * 3 + channel] =
+          loss_image_gradient(x_[i], y_[i], l1_scale, mu_x_[i], xx_[i], xy_[i]);
     }
     l1_sum += channel_l1;
   }
@@ -137,11 +111,8 @@ S ImageLoss<S>::ssim(const S* image, const S* target, int width, int height) {
   double sum = 0;
   for (int channel = 0; channel < 3; ++channel) {
     blurred_moments(image, target, width, height, channel);
-    for (std::size_t i = 0; i < n; ++i) {
-      const double mx = mu_x_[i], my = mu_y_[i];
-      const double vx = xx_[i] - mx * mx, vy = yy_[i] - my * my, cxy = xy_[i] - mx * my;
-      sum += (2 * mx * my + kC1) * (2 * cxy + kC2) / ((mx * mx + my * my + kC1) * (vx + vy + kC2));
-    }
+    for (std::size_t i = 0; i < n; ++i)
+      sum += ssim_pixel<double>(mu_x_[i], mu_y_[i], xx_[i], yy_[i], xy_[i]).value;
   }
   return static_cast<S>(sum / (3.0 * static_cast<double>(n)));
 }

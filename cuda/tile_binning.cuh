@@ -1,0 +1,45 @@
+// Tile binning on the GPU: every (Gaussian, tile) pair a projected Gaussian covers, sorted by
+// tile and, within a tile, front to back by depth and then by Gaussian id: the order of the CPU
+// reference (src/render/tile_bins.cpp), so both backends blend in the same order.
+//
+// Steps, all on one stream:
+//   1. launch_scan_tile_counts: inclusive sum of the per-Gaussian tile counts (64-bit);
+//      the last element is the number of pairs, which the caller reads to size the pair arrays.
+//   2. launch_emit_tile_keys: pairs in Gaussian order, key = tile << 32 | depth bits.
+//   3. launch_sort_tile_keys: stable radix sort of the keys (ties keep Gaussian order).
+//   4. launch_tile_ranges: [begin, end) of every tile in the sorted pairs.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace splat::cuda {
+
+// Scratch bytes for step 1 over `count` Gaussians.
+std::size_t scan_tile_counts_scratch_bytes(std::uint32_t count);
+void launch_scan_tile_counts(const std::uint32_t* tile_count, std::uint64_t* pair_end,
+                             std::uint32_t count, void* scratch, std::size_t scratch_bytes,
+                             cudaStream_t stream);
+
+// tile_rect: N x 4 (x0, y0, x1, y1); pair_end: step 1's output. Writes keys and Gaussian ids
+// of every pair, tiles of one Gaussian in row-major order.
+void launch_emit_tile_keys(const std::int32_t* tile_rect, const float* depth,
+                           const std::uint64_t* pair_end, std::uint32_t count, int tiles_x,
+                           std::uint64_t* keys, std::uint32_t* gaussian_ids, cudaStream_t stream);
+
+// Key bits the sort has to look at for an image of `tiles` tiles: 32 depth bits and as many
+// tile bits as the largest tile id needs.
+int tile_key_bits(int tiles);
+std::size_t sort_tile_keys_scratch_bytes(std::uint32_t pairs, int tiles);
+void launch_sort_tile_keys(const std::uint64_t* keys_in, std::uint64_t* keys_out,
+                           const std::uint32_t* ids_in, std::uint32_t* ids_out, std::uint32_t pairs,
+                           int tiles, void* scratch, std::size_t scratch_bytes,
+                           cudaStream_t stream);
+
+// tile_ranges: tiles x 2 (begin, end) into the sorted pairs; tiles no pair falls in get [0, 0).
+void launch_tile_ranges(const std::uint64_t* sorted_keys, std::uint32_t pairs, int tiles,
+                        std::uint32_t* tile_ranges, cudaStream_t stream);
+
+}  // namespace splat::cuda

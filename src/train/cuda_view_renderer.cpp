@@ -1,0 +1,322 @@
+#include "train/cuda_view_renderer.hpp"
+
+#include <cuda_runtime_api.h>
+
+#include <cstring>
+#include <limits>
+
+#include "core/buffer.hpp"
+#include "core/cuda_check.hpp"
+#include "core/error.hpp"
+#include "cuda/image_loss.cuh"
+#include "cuda/image_quality.cuh"
+#include "cuda/projection.cuh"
+#include "cuda/rasterize.cuh"
+#include "cuda/render_arrays.cuh"
+#include "cuda/tile_binning.cuh"
+#include "math/tile_rect.hpp"
+#include "train/growing_device_buffer.hpp"
+
+namespace splat {
+
+struct CudaViewRenderer::State {
+  State(Backend& backend, DeviceArena& arena, Stream& stream)
+      : stream(stream),
+        native(static_cast<cudaStream_t>(stream.native_handle())),
+        per_gaussian(arena, stream, "renderer: projected Gaussians"),
+        gradients_2d(arena, stream, "renderer: screen-space gradients"),
+        scan_scratch(arena, stream, "renderer: scan scratch"),
+        pairs(arena, stream, "renderer: tile pairs"),
+        sort_scratch(arena, stream, "renderer: sort scratch"),
+        tiles(arena, stream, "renderer: tile ranges"),
+        per_pixel(arena, stream, "renderer: per-pixel state"),
+        image_scratch(arena, stream, "renderer: loss and metric planes"),
+        sums(arena, stream, "renderer: loss sums"),
+        owned_image(arena, stream, "renderer: image"),
+        owned_target(arena, stream, "renderer: target image"),
+        readback(Buffer::allocate(backend, MemorySpace::PinnedHost, 64)) {
+    SPLAT_REQUIRE(native != nullptr, "the CUDA view renderer needs a CUDA stream");
+  }
+
+  Stream& stream;
+  cudaStream_t native;
+  GrowingDeviceBuffer per_gaussian, gradients_2d, scan_scratch, pairs, sort_scratch, tiles,
+      per_pixel, image_scratch, sums, owned_image, owned_target;
+  Buffer readback;  // pinned: the pair count and the loss / metric sums come back through it
+  bool poison = false;
+
+  // The last forward.
+  cuda::DeviceGaussians gaussians{};
+  PinholeCamera camera{};
+  int active_sh_degree = 0;
+  float background[3] = {0, 0, 0};
+  const float* image = nullptr;
+  int tiles_x = 0, tiles_y = 0;
+  std::uint32_t pair_count = 0;
+  cuda::DeviceProjection projected{};
+  cuda::DeviceTileBins bins{};
+  const std::uint64_t* sorted_keys = nullptr;  // null when no pair was emitted
+  float* final_transmittance = nullptr;
+  std::uint32_t* contributors = nullptr;
+  float* dimage = nullptr;
+  bool have_image_gradient = false;
+
+  void poison_block(void* data, std::size_t bytes) {
+    if (poison && bytes > 0) SPLAT_CUDA_CHECK(cudaMemsetAsync(data, 0xFF, bytes, native));
+  }
+
+  // Copies `bytes` of device memory into the pinned readback block and waits for it.
+  const void* read_back(const void* device, std::size_t bytes) {
+    SPLAT_CUDA_CHECK(
+        cudaMemcpyAsync(readback.data(), device, bytes, cudaMemcpyDeviceToHost, native));
+    SPLAT_CUDA_CHECK(cudaStreamSynchronize(native));
+    return readback.data();
+  }
+
+  // CUB reads a null scratch pointer as a size query, so scratch is never empty.
+  void* cub_scratch(GrowingDeviceBuffer& buffer, std::size_t bytes) {
+    return buffer.reserve(bytes > 0 ? bytes : 1);
+  }
+
+  void project(std::uint32_t count) {
+    const std::size_t n = count;  // sizes in size_t: n * 4 must not wrap in 32 bits
+    BlockLayout layout;
+    const std::size_t f = sizeof(float);
+    const std::size_t o_mean2d = layout.add(n * 2 * f), o_conic = layout.add(n * 3 * f),
+                      o_depth = layout.add(n * f), o_radius = layout.add(n * f),
+                      o_color = layout.add(n * 3 * f), o_opacity = layout.add(n * f),
+                      o_rect = layout.add(n * 4 * sizeof(std::int32_t)),
+                      o_count = layout.add(n * sizeof(std::uint32_t)),
+                      o_pair_end = layout.add(n * sizeof(std::uint64_t));
+    void* block = per_gaussian.reserve(layout.total());
+    poison_block(block, layout.total());
+    projected = {at_offset<float>(block, o_mean2d),      at_offset<float>(block, o_conic),
+                 at_offset<float>(block, o_depth),       at_offset<float>(block, o_radius),
+                 at_offset<float>(block, o_color),       at_offset<float>(block, o_opacity),
+                 at_offset<std::int32_t>(block, o_rect), at_offset<std::uint32_t>(block, o_count)};
+    cuda::launch_project_gaussians(gaussians, camera, active_sh_degree, projected, native);
+
+    pair_count = 0;
+    if (n == 0) return;
+    auto* pair_end = at_offset<std::uint64_t>(block, o_pair_end);
+    const std::size_t scan_bytes = cuda::scan_tile_counts_scratch_bytes(count);
+    cuda::launch_scan_tile_counts(projected.tile_count, pair_end, count,
+                                  cub_scratch(scan_scratch, scan_bytes), scan_bytes, native);
+    // The pair arrays are sized by the total, so it has to come to the host (one small copy).
+    std::uint64_t total = 0;
+    std::memcpy(&total, read_back(pair_end + (n - 1), sizeof(total)), sizeof(total));
+    SPLAT_REQUIRE(total < std::numeric_limits<std::uint32_t>::max(), "tile binning: ", total,
+                  " Gaussian-tile pairs exceed the 32-bit index range");
+    pair_count = static_cast<std::uint32_t>(total);
+    bin(pair_end);
+  }
+
+  void bin(const std::uint64_t* pair_end) {
+    const std::size_t p = pair_count;
+    BlockLayout layout;
+    const std::size_t o_keys = layout.add(p * sizeof(std::uint64_t)),
+                      o_sorted_keys = layout.add(p * sizeof(std::uint64_t)),
+                      o_ids = layout.add(p * sizeof(std::uint32_t)),
+                      o_sorted_ids = layout.add(p * sizeof(std::uint32_t));
+    void* block = pairs.reserve(layout.total());
+    poison_block(block, layout.total());
+    auto* keys = at_offset<std::uint64_t>(block, o_keys);
+    auto* sorted_keys = at_offset<std::uint64_t>(block, o_sorted_keys);
+    auto* ids = at_offset<std::uint32_t>(block, o_ids);
+    auto* sorted_ids = at_offset<std::uint32_t>(block, o_sorted_ids);
+    const int tile_count = tiles_x * tiles_y;
+    cuda::launch_emit_tile_keys(projected.tile_rect, projected.depth, pair_end, gaussians.count,
+                                tiles_x, keys, ids, native);
+    const std::size_t sort_bytes = cuda::sort_tile_keys_scratch_bytes(pair_count, tile_count);
+    cuda::launch_sort_tile_keys(keys, sorted_keys, ids, sorted_ids, pair_count, tile_count,
+                                cub_scratch(sort_scratch, sort_bytes), sort_bytes, native);
+    bins.sorted_gaussian = sorted_ids;
+    this->sorted_keys = sorted_keys;
+  }
+};
+
+CudaViewRenderer::CudaViewRenderer(Backend& backend, DeviceArena& arena, Stream& stream)
+    : state_(std::make_unique<State>(backend, arena, stream)) {}
+
+CudaViewRenderer::~CudaViewRenderer() {
+  // Queued kernels may still use the workspaces this destructor gives back.
+  try {
+    state_->stream.synchronize();
+  } catch (...) {
+  }
+}
+
+void CudaViewRenderer::forward(const GaussianArrays& params, const PinholeCamera& camera,
+                               int active_sh_degree, const float background[3]) {
+  const std::size_t bytes = static_cast<std::size_t>(camera.width) * camera.height * 3 * 4;
+  render_to(params, camera, active_sh_degree, background,
+            static_cast<float*>(state_->owned_image.reserve(bytes)));
+}
+
+LossValue CudaViewRenderer::loss(const ViewImage& truth, float ssim_weight) {
+  return loss_against(upload_target(truth), ssim_weight);
+}
+
+void CudaViewRenderer::read_image(ViewImage& out) {
+  State& s = *state_;
+  SPLAT_REQUIRE(s.image != nullptr, "read_image() needs a forward() first");
+  out.width = s.camera.width;
+  out.height = s.camera.height;
+  out.rgb.resize(static_cast<std::size_t>(out.width) * out.height * 3);
+  SPLAT_CUDA_CHECK(cudaMemcpyAsync(out.rgb.data(), s.image, out.rgb.size() * sizeof(float),
+                                   cudaMemcpyDeviceToHost, s.native));
+  SPLAT_CUDA_CHECK(cudaStreamSynchronize(s.native));
+}
+
+ImageQuality CudaViewRenderer::quality(const ViewImage& truth) {
+  const float* target = upload_target(truth);
+  return quality_of(state_->image, target, truth.width, truth.height);
+}
+
+const float* CudaViewRenderer::upload_target(const ViewImage& truth) {
+  State& s = *state_;
+  SPLAT_REQUIRE(s.image != nullptr, "a loss or quality needs a forward() first");
+  SPLAT_REQUIRE(truth.width == s.camera.width && truth.height == s.camera.height, "the image is ",
+                truth.width, "x", truth.height, " but the rendered view is ", s.camera.width, "x",
+                s.camera.height);
+  const std::size_t bytes = truth.rgb.size() * sizeof(float);
+  auto* target = static_cast<float*>(s.owned_target.reserve(bytes));
+  SPLAT_CUDA_CHECK(
+      cudaMemcpyAsync(target, truth.rgb.data(), bytes, cudaMemcpyHostToDevice, s.native));
+  return target;
+}
+
+void CudaViewRenderer::render_to(const GaussianArrays& p, const PinholeCamera& camera,
+                                 int active_sh_degree, const float background[3], float* image) {
+  State& s = *state_;
+  SPLAT_REQUIRE(camera.width > 0 && camera.height > 0, "cannot render a ", camera.width, "x",
+                camera.height, " image");
+  SPLAT_REQUIRE(active_sh_degree >= 0 && active_sh_degree <= p.sh_degree, "active SH degree ",
+                active_sh_degree, " is outside 0..", p.sh_degree);
+  SPLAT_REQUIRE(p.count < std::numeric_limits<std::uint32_t>::max(), "cannot render ", p.count,
+                " Gaussians in one view (the CUDA renderer indexes them in 32 bits)");
+  const auto n = static_cast<std::uint32_t>(p.count);
+  s.gaussians = {p.means, p.log_scales, p.rotations, p.opacity_logits, p.sh, n, p.sh_degree};
+  s.camera = camera;
+  s.active_sh_degree = active_sh_degree;
+  for (int c = 0; c < 3; ++c) s.background[c] = background[c];
+  s.image = image;
+  s.have_image_gradient = false;
+  s.tiles_x = tiles_across(camera.width);
+  s.tiles_y = tiles_across(camera.height);
+
+  s.sorted_keys = nullptr;
+  s.bins = {nullptr, nullptr, s.tiles_x, s.tiles_y};
+  s.project(n);
+
+  const int tile_count = s.tiles_x * s.tiles_y;
+  auto* ranges = static_cast<std::uint32_t*>(
+      s.tiles.reserve(static_cast<std::size_t>(tile_count) * 2 * sizeof(std::uint32_t)));
+  cuda::launch_tile_ranges(s.sorted_keys, s.pair_count, tile_count, ranges, s.native);
+  s.bins.tile_ranges = ranges;
+
+  const std::size_t pixels = static_cast<std::size_t>(camera.width) * camera.height;
+  BlockLayout layout;
+  const std::size_t o_T = layout.add(pixels * sizeof(float)),
+                    o_contributors = layout.add(pixels * sizeof(std::uint32_t)),
+                    o_dimage = layout.add(pixels * 3 * sizeof(float));
+  void* block = s.per_pixel.reserve(layout.total());
+  s.poison_block(block, layout.total());
+  s.final_transmittance = at_offset<float>(block, o_T);
+  s.contributors = at_offset<std::uint32_t>(block, o_contributors);
+  s.dimage = at_offset<float>(block, o_dimage);
+  cuda::launch_rasterize_forward(s.projected, s.bins, camera.width, camera.height, s.background,
+                                 image, s.final_transmittance, s.contributors, s.native);
+}
+
+LossValue CudaViewRenderer::loss_against(const float* target, float ssim_weight) {
+  State& s = *state_;
+  SPLAT_REQUIRE(s.image != nullptr, "loss() needs a forward() first");
+  const int w = s.camera.width, h = s.camera.height;
+  auto* planes =
+      static_cast<float*>(s.image_scratch.reserve(cuda::image_loss_scratch_floats(w, h) * 4));
+  BlockLayout layout;
+  const std::size_t o_partials = layout.add(cuda::image_loss_partial_doubles() * sizeof(double)),
+                    o_sums = layout.add(3 * sizeof(double));
+  void* block = s.sums.reserve(layout.total());
+  auto* sums = at_offset<double>(block, o_sums);
+  cuda::launch_image_loss(s.image, target, w, h, ssim_weight, s.dimage, planes,
+                          at_offset<double>(block, o_partials), sums, s.native);
+  double host_sums[3];
+  std::memcpy(host_sums, s.read_back(sums, sizeof(host_sums)), sizeof(host_sums));
+  s.have_image_gradient = true;
+  const double values = 3.0 * static_cast<double>(w) * h;
+  return {static_cast<float>(cuda::image_loss_value(host_sums, w, h, ssim_weight)),
+          static_cast<float>(host_sums[2] / values)};
+}
+
+void CudaViewRenderer::backward(const GaussianArrays& grads, float* screen_grad, float* radii) {
+  SPLAT_REQUIRE(state_->have_image_gradient, "backward() needs a loss() after the forward()");
+  backward_from(state_->dimage, grads, screen_grad, radii);
+}
+
+void CudaViewRenderer::backward_from(const float* dimage, const GaussianArrays& g,
+                                     float* screen_grad, float* radii) {
+  State& s = *state_;
+  SPLAT_REQUIRE(s.image != nullptr, "backward() needs a forward() first");
+  SPLAT_REQUIRE(g.count == s.gaussians.count, "backward() got gradients for ", g.count,
+                " Gaussians, forward() rendered ", s.gaussians.count);
+  const std::size_t n = s.gaussians.count;
+  if (n == 0) return;
+  BlockLayout layout;
+  const std::size_t f = sizeof(float);
+  const std::size_t o_mean2d = layout.add(n * 2 * f), o_conic = layout.add(n * 3 * f),
+                    o_opacity = layout.add(n * f), o_color = layout.add(n * 3 * f);
+  void* block = s.gradients_2d.reserve(layout.total());
+  const cuda::DeviceProjectionGrads d2d{
+      at_offset<float>(block, o_mean2d), at_offset<float>(block, o_conic),
+      at_offset<float>(block, o_opacity), at_offset<float>(block, o_color)};
+  cuda::launch_rasterize_backward(s.projected, s.bins, s.camera.width, s.camera.height,
+                                  s.background, dimage, s.final_transmittance, s.contributors,
+                                  s.gaussians.count, d2d, s.native);
+  const cuda::DeviceGaussianGrads grads{g.means, g.log_scales, g.rotations, g.opacity_logits, g.sh};
+  cuda::launch_project_gaussians_backward(s.gaussians, s.camera, s.active_sh_degree, s.projected,
+                                          d2d, grads, screen_grad, radii, s.native);
+}
+
+ImageQuality CudaViewRenderer::quality_of(const float* image, const float* target, int width,
+                                          int height) {
+  State& s = *state_;
+  SPLAT_REQUIRE(width > 0 && height > 0, "quality of an empty image");
+  auto* planes = static_cast<float*>(
+      s.image_scratch.reserve(cuda::image_quality_scratch_floats(width, height) * 4));
+  BlockLayout layout;
+  const std::size_t o_partials = layout.add(cuda::image_quality_partial_doubles() * sizeof(double)),
+                    o_sums = layout.add(2 * sizeof(double));
+  void* block = s.sums.reserve(layout.total());
+  auto* sums = at_offset<double>(block, o_sums);
+  cuda::launch_image_quality(image, target, width, height, planes,
+                             at_offset<double>(block, o_partials), sums, s.native);
+  double host_sums[2];
+  std::memcpy(host_sums, s.read_back(sums, sizeof(host_sums)), sizeof(host_sums));
+  return {cuda::psnr_from_sums(host_sums, width, height),
+          cuda::ssim_from_sums(host_sums, width, height)};
+}
+
+const float* CudaViewRenderer::final_transmittance() const {
+  return state_->final_transmittance;
+}
+const std::uint32_t* CudaViewRenderer::contributors() const {
+  return state_->contributors;
+}
+const float* CudaViewRenderer::image_gradient() const {
+  return state_->dimage;
+}
+std::size_t CudaViewRenderer::pair_count() const {
+  return state_->pair_count;
+}
+void CudaViewRenderer::set_poison_outputs(bool poison) {
+  state_->poison = poison;
+}
+
+std::unique_ptr<ViewRenderer> make_cuda_view_renderer(Backend& backend, DeviceArena& arena,
+                                                      Stream& stream) {
+  return std::make_unique<CudaViewRenderer>(backend, arena, stream);
+}
+
+}  // namespace splat

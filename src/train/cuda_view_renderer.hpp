@@ -1,0 +1,63 @@
+// The CUDA backend's ViewRenderer: projection, tile binning (CUB radix sort), tile rasterizer
+// and the fused loss as kernels on one stream, over device pointers (parameters, gradients,
+// images and targets all live on the device). Its workspaces come from the arena and grow only
+// when a view needs more, so the budget accounting stays exact and the hot loop does not
+// allocate once sizes settle.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "core/backend.hpp"
+#include "core/device_arena.hpp"
+#include "train/view_renderer.hpp"
+
+namespace splat {
+
+class CudaViewRenderer final : public ViewRenderer {
+ public:
+  CudaViewRenderer(Backend& backend, DeviceArena& arena, Stream& stream);
+  ~CudaViewRenderer() override;
+
+  // ViewRenderer: the image and the uploaded target live in the renderer's own device buffers.
+  void forward(const GaussianArrays& params, const PinholeCamera& camera, int active_sh_degree,
+               const float background[3]) override;
+  LossValue loss(const ViewImage& truth, float ssim_weight) override;
+  void backward(const GaussianArrays& grads, float* screen_grad, float* radii) override;
+  void read_image(ViewImage& out) override;
+  ImageQuality quality(const ViewImage& truth) override;
+
+  // The same on caller-owned device images (height x width x 3), for tests and benchmarks.
+  void render_to(const GaussianArrays& params, const PinholeCamera& camera, int active_sh_degree,
+                 const float background[3], float* device_image);
+  LossValue loss_against(const float* device_target, float ssim_weight);
+  ImageQuality quality_of(const float* device_image, const float* device_target, int width,
+                          int height);
+
+  // backward() from a given dL/dimage (device, height x width x 3) instead of the last loss's.
+  void backward_from(const float* dimage, const GaussianArrays& grads, float* screen_grad,
+                     float* radii);
+
+  // What the last forward / loss left on the device, for tests: per pixel the final
+  // transmittance and the contributor count, and dL/dimage.
+  const float* final_transmittance() const;
+  const std::uint32_t* contributors() const;
+  const float* image_gradient() const;
+  std::size_t pair_count() const;
+  // Fills every workspace array the next forward must write with 0xFF bytes (NaN for floats),
+  // so a test sees any element the kernels leave unwritten.
+  void set_poison_outputs(bool poison);
+
+ private:
+  // Copies a host ground truth into the renderer's target buffer (stream-ordered).
+  const float* upload_target(const ViewImage& truth);
+
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+std::unique_ptr<ViewRenderer> make_cuda_view_renderer(Backend& backend, DeviceArena& arena,
+                                                      Stream& stream);
+
+}  // namespace splat

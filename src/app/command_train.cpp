@@ -23,8 +23,7 @@ void register_train_command(CLI::App& app) {
       const TrainRunResult result = run_training(*options);
       if (result.interrupted) return 130;
       std::printf("trained %d steps: test PSNR %.2f dB, SSIM %.4f; outputs in %s\n",
-                  result.steps_done, result.test_psnr, result.test_ssim,
-                  options->out_dir.c_str());
+                  result.steps_done, result.test_psnr, result.test_ssim, options->out_dir.c_str());
       return 0;
     };
   });

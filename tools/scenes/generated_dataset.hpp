@@ -18,7 +18,4 @@ struct DatasetWriteOptions {
 void write_generated_dataset(const std::string& folder, const GeneratedScene& scene,
                              const DatasetWriteOptions& options);
 
-// World-to-camera rotation (row-major) as a unit quaternion (w, x, y, z), as COLMAP stores it.
-void rotation_to_quaternion(const float R[9], double q[4]);
-
 }  // namespace splat

@@ -13,6 +13,36 @@ CameraSampler::CameraSampler(std::size_t camera_count, std::uint64_t seed)
   new_epoch({});
 }
 
+CameraSampler::CameraSampler(std::vector<float> camera_centers, std::uint64_t seed)
+    : CameraSampler(camera_centers.size() / 3, seed) {
+  SPLAT_REQUIRE(camera_centers.size() % 3 == 0, "camera centres must be N x 3");
+  centers_ = std::move(camera_centers);
+}
+
+void CameraSampler::gather_nearest(const std::vector<int>& batch, int want) {
+  const int anchor = batch.front();
+  const auto distance = [&](int c) {
+    double sum = 0;
+    for (int a = 0; a < 3; ++a) {
+      const double d = centers_[std::size_t(c) * 3 + a] - centers_[std::size_t(anchor) * 3 + a];
+      sum += d * d;
+    }
+    return sum;
+  };
+  // Among the cameras not yet drawn this epoch; ties by position keep it deterministic.
+  const auto first = order_.begin() + static_cast<std::ptrdiff_t>(position_);
+  const auto count = std::min<std::ptrdiff_t>(want, order_.end() - first);
+  // Cameras already in the batch (after a new epoch began mid-batch) go last.
+  const auto key = [&](int c) {
+    const bool taken = std::find(batch.begin(), batch.end(), c) != batch.end();
+    return std::pair<bool, double>(taken, distance(c));
+  };
+  std::partial_sort(first, first + count, order_.end(), [&](int a, int b) {
+    const auto ka = key(a), kb = key(b);
+    return ka < kb || (ka == kb && a < b);
+  });
+}
+
 void CameraSampler::new_epoch(const std::vector<int>& in_current_batch) {
   order_.resize(count_);
   for (std::size_t i = 0; i < count_; ++i) order_[i] = static_cast<int>(i);
@@ -30,8 +60,14 @@ std::vector<int> CameraSampler::next_batch(int batch_size) {
                 ") exceeds the number of training cameras (", count_, ")");
   std::vector<int> batch;
   while (static_cast<int>(batch.size()) < batch_size) {
-    if (position_ == order_.size()) new_epoch(batch);
+    if (position_ == order_.size()) {
+      new_epoch(batch);
+      if (!centers_.empty() && !batch.empty())
+        gather_nearest(batch, batch_size - static_cast<int>(batch.size()));
+    }
     batch.push_back(order_[position_++]);
+    if (!centers_.empty() && batch.size() == 1)
+      gather_nearest(batch, batch_size - 1);  // the rest of the batch surrounds the first
   }
   return batch;
 }

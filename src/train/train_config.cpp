@@ -33,6 +33,9 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
 
   s.add_int("train.iterations", &c.iterations, 1, kMaxSteps, "optimizer steps");
   s.add_int("train.batch_size", &c.batch_size, 1, 1024, "cameras per optimizer step");
+  s.add_string("scheduler.batches", &c.scheduler_batches, {"random", "coherent"},
+               "cameras of a batch: random, or a random camera and its nearest neighbours "
+               "(shared Gaussians, less streaming)");
   s.add_int_list("train.eval_at", &c.eval_at, 1, kMaxSteps, "steps after which to evaluate");
   s.add_int("train.checkpoint_every", &c.checkpoint_every, 0, kMaxSteps,
             "steps between checkpoints (0: at the end and on Ctrl-C only)");

@@ -47,6 +47,9 @@ struct TrainConfig {
   DataOptions data;
   int iterations = 30000;
   int batch_size = 1;
+  // How the cameras of a batch are drawn: "random" (uniform, without replacement per epoch) or
+  // "coherent" (a random camera and its nearest unused neighbours).
+  std::string scheduler_batches = "random";
   std::vector<int> eval_at{7000, 30000};
   int checkpoint_every = 0;  // 0: only at the end and on interrupt
   int log_every = 100;

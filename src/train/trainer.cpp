@@ -4,9 +4,22 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "math/spherical_harmonics.hpp"  // camera_center_of
 #include "train/schedules.hpp"
 
 namespace splat {
+
+namespace {
+
+CameraSampler make_sampler(const TrainConfig& config, const ViewSource& views) {
+  if (config.scheduler_batches != "coherent") return CameraSampler(views.count(), config.seed);
+  std::vector<float> centers(views.count() * 3);
+  for (std::size_t v = 0; v < views.count(); ++v)
+    camera_center_of(views.camera(v).R, views.camera(v).t, &centers[v * 3]);
+  return CameraSampler(std::move(centers), config.seed);
+}
+
+}  // namespace
 
 Trainer::Trainer(
     const TrainConfig& config, float scene_extent, TrainableGaussians gaussians,
@@ -17,7 +30,7 @@ Trainer::Trainer(
       gaussians_(std::move(gaussians)),
       train_views_(train_views),
       renderer_(renderer),
-      sampler_(train_views.count(), config.seed),
+      sampler_(make_sampler(config, train_views)),
       densify_(config.densify, scene_extent, config.seed, gaussians_.size()),
       hyper_(batch_adam_hyper(config.batch_size, config.lr.batch_scaling == "sqrt")),
       lr_factor_(batch_lr_factor(config.batch_size, config.lr.batch_scaling == "sqrt")) {

@@ -23,6 +23,12 @@ struct Bounds {
 // Axis-aligned box of the camera centres (where a random initialisation places Gaussians).
 Bounds camera_bounds(const std::vector<SceneView>& views);
 
+// Where cameras that converge on an object look: a cube around the point nearest to every
+// optical axis (least squares), as wide as the median camera sees at that distance. Returns
+// false when the axes do not converge (forward-facing or parallel captures), where the camera
+// box is the better guess.
+bool viewed_region(const std::vector<SceneView>& views, Bounds& region);
+
 // Sorts `views` by name and moves every `test_every`-th (index 0, n, 2n, ...) into test; 0
 // keeps all for training.
 void split_views(std::vector<SceneView> views, int test_every, std::vector<SceneView>& train,

@@ -1,5 +1,6 @@
 // The initial Gaussians of a loaded scene: from its sparse points when it has them, else
-// `random_count` random ones in the bounding box of the training cameras' centres.
+// `random_count` random ones in the region the training cameras look at (the box of their
+// centres when their axes do not converge).
 #pragma once
 
 #include <cstddef>

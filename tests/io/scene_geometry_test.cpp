@@ -1,6 +1,8 @@
 // Extent, bounds, split and resolution rules on hand-made views.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "io/scene_geometry.hpp"
 #include "io/scene_summary.hpp"
 #include "io/scene_view_builder.hpp"
@@ -103,4 +105,48 @@ TEST_CASE("scene summary counts views, models and sizes; the first image is the 
         "\"colmap-text\",\"height\":10,\"images\":3,\"points\":2,\"resolutions\":{\"20x10\":1,"
         "\"40x30\":2},\"test_images\":1,\"train_images\":2,\"undistorted_images\":0,\"width\":20}");
   CHECK(summary_text(s).find("images:         3 (2 train, 1 test)") != std::string::npos);
+}
+
+TEST_CASE("the viewed region is centred where converging cameras look, as wide as they see") {
+  // Eight cameras on a circle of radius 4 around (1, 2, 3), each looking at it.
+  std::vector<SceneView> ring;
+  const double target[3] = {1, 2, 3};
+  for (int k = 0; k < 8; ++k) {
+    const double a = k * 3.14159265358979 / 4;
+    const double eye[3] = {target[0] + 4 * std::cos(a), target[1] + 0.5 * (k % 2),
+                           target[2] + 4 * std::sin(a)};
+    double f[3] = {target[0] - eye[0], target[1] - eye[1], target[2] - eye[2]};
+    const double fl = std::sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
+    for (double& v : f) v /= fl;
+    double r[3] = {-f[2], 0, f[0]};  // horizontal, perpendicular to f
+    const double rl = std::sqrt(r[0] * r[0] + r[2] * r[2]);
+    for (double& v : r) v /= rl;
+    const double d[3] = {f[1] * r[2] - f[2] * r[1], f[2] * r[0] - f[0] * r[2],
+                         f[0] * r[1] - f[1] * r[0]};
+    std::string name = "v";
+    name += std::to_string(k);  // (GCC 12 warns falsely on "v" + to_string)
+    SceneView v = view_at(name, 0, 0, 0);
+    for (int i = 0; i < 3; ++i) {
+      v.camera.R[i] = static_cast<float>(r[i]);
+      v.camera.R[3 + i] = static_cast<float>(d[i]);
+      v.camera.R[6 + i] = static_cast<float>(f[i]);
+    }
+    for (int i = 0; i < 3; ++i)
+      v.camera.t[i] =
+          static_cast<float>(-(v.camera.R[i * 3] * eye[0] + v.camera.R[i * 3 + 1] * eye[1] +
+                               v.camera.R[i * 3 + 2] * eye[2]));
+    v.camera.fx = v.camera.fy = 40;  // 40 px wide: half-width / focal = 0.5
+    ring.push_back(v);
+  }
+  Bounds region;
+  REQUIRE(viewed_region(ring, region));
+  for (int i = 0; i < 3; ++i)
+    CHECK(0.5 * (region.min[i] + region.max[i]) == Approx(target[i]).margin(1e-3));
+  // Each camera sees +-0.5 x its distance (about 4.03) at the target.
+  CHECK(0.5 * (region.max[0] - region.min[0]) == Approx(2.0).epsilon(0.02));
+  // Parallel axes (a forward-facing capture) do not converge.
+  Bounds unused;
+  CHECK_FALSE(
+      viewed_region({view_at("a", 0, 0, 0), view_at("b", 1, 0, 0), view_at("c", 0, 1, 0)}, unused));
+  CHECK_FALSE(viewed_region({view_at("a", 0, 0, 0)}, unused));
 }

@@ -75,12 +75,39 @@ std::string evaluation_line(const Evaluation& e) {
   return text;
 }
 
+// Transfers and per-phase seconds of an offload or naive run (seconds of asynchronous phases
+// are summed over the threads that ran them, so phases overlap and may sum past the wall time).
+nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int steps_run) {
+  const auto& s = m.seconds;
+  const double per_batch = m.batches > 0 ? 1.0 / static_cast<double>(m.batches) : 0.0;
+  return {{"h2d_bytes", m.h2d_bytes},
+          {"d2h_bytes", m.d2h_bytes},
+          {"loaded_gaussians", m.loaded_gaussians},
+          {"loaded_gaussians_sampled_order", m.loaded_gaussians_sampled_order},
+          {"loaded_gaussians_lower_bound", m.loaded_gaussians_lower_bound},
+          {"images", m.images},
+          {"images_per_second", s.batches > 0 ? static_cast<double>(m.images) / s.batches : 0.0},
+          {"schedule_seconds_per_batch", s.scheduling * per_batch},
+          {"steps", steps_run},
+          {"train_seconds", train_seconds},
+          {"seconds",
+           {{"culling", s.culling},
+            {"scheduling", s.scheduling},
+            {"gather", s.gather},
+            {"h2d", s.h2d},
+            {"render_forward", s.render_forward},
+            {"render_backward", s.render_backward},
+            {"d2h", s.d2h},
+            {"cpu_adam", s.cpu_adam},
+            {"idle", s.idle},
+            {"batches", s.batches}}}};
+}
+
 }  // namespace
 
 TrainRunResult run_training(const TrainRunOptions& options) {
   ResolvedConfig resolved = resolve_config(options);
   const TrainConfig& config = resolved.config;
-  SPLAT_REQUIRE(config.mode == "resident", "mode '", config.mode, "' is not available yet");
 
   auto backend = make_render_backend(config);
   log_info("backend: ", backend->description());
@@ -113,7 +140,9 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   ImageCache test_views(scene.test, test_cache_options);
 
   Trainer trainer(config, scene.extent, std::move(initial), train_views, backend->renderer(),
-                  [&](TrainableGaussians& host) { return backend->make_store(host); });
+                  Trainer::ExecutorFactory([&](TrainableGaussians& host) {
+                    return backend->make_executor(host, config, train_views);
+                  }));
   if (resolved.checkpoint) {
     trainer.restore(std::move(*resolved.checkpoint));
     log_info("resumed at step ", trainer.steps_done());
@@ -195,6 +224,8 @@ TrainRunResult run_training(const TrainRunOptions& options) {
         {"extent", scene.extent}}},
       {"image_cache", train_views.summary()},
   };
+  const ExecutorMetrics streamed = trainer.executor_metrics();
+  if (streamed.streamed) metrics["offload"] = offload_json(streamed, train_seconds, steps_run);
   outputs.write_metrics(metrics.dump(2) + "\n");
   log_info("outputs in ", outputs.folder(), ": point_cloud.ply, metrics.json, test/, checkpoints/");
 

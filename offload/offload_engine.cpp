@@ -58,11 +58,13 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
       adam_(store_, options.untouched),
       partials_(kGeometryWidth, store_.width(ParamGroup::Appearance)),
       copy_(backend.create_stream()) {
-  for (Half& h : halves_) {
+  for (InHalf& h : in_) {
     h.gathered = std::make_unique<CpuEvent>();
-    h.adam_done = std::make_unique<CpuEvent>();
     h.h2d_done = backend.create_event();
     h.unpacked = backend.create_event();
+  }
+  for (OutHalf& h : out_) {
+    h.adam_done = std::make_unique<CpuEvent>();
     h.packed = backend.create_event();
     h.d2h_done = backend.create_event();
   }
@@ -93,9 +95,8 @@ void OffloadEngine::push(const TrainableGaussians& host) {
   // Release the device side first: a plan for a new N may lay the arena out differently.
   working_set_ = WorkingSet();
   spheres_ = Buffer();
-  for (Half& h : halves_)
-    h.incoming_geometry = Buffer(), h.incoming_appearance = Buffer(),
-    h.outgoing_geometry = Buffer(), h.outgoing_appearance = Buffer();
+  for (InHalf& h : in_) h.incoming_geometry = Buffer(), h.incoming_appearance = Buffer();
+  for (OutHalf& h : out_) h.outgoing_geometry = Buffer(), h.outgoing_appearance = Buffer();
   store_.load(host);
   completed_step_ = 0;
   for (std::size_t i = 0; i < store_.size(); ++i)
@@ -144,31 +145,29 @@ void OffloadEngine::replan() {
 void OffloadEngine::allocate() {
   const std::size_t capacity = plan_.capacity;
   const std::size_t aw = store_.width(ParamGroup::Appearance);
-  const std::size_t geometry_bytes = capacity * kGeometryWidth * sizeof(float);
-  const std::size_t appearance_bytes = capacity * aw * sizeof(float);
+  const std::size_t geometry_bytes = plan_.chunk_rows * kGeometryWidth * sizeof(float);
+  const std::size_t appearance_bytes = plan_.chunk_rows * aw * sizeof(float);
   if (!options_.whole_model)
     spheres_ = arena_.allocate(std::max<std::size_t>(store_.size(), 1) * 4 * sizeof(float),
                                "offload: culling set");
   working_set_ = WorkingSet(arena_, capacity, store_.sh_degree());
-  for (Half& h : halves_) {
+  // Host staging only grows: it is pinned memory, costly to allocate.
+  const auto pinned = [&](Buffer& b, std::size_t bytes) {
+    if (b.bytes() < bytes) b = Buffer::allocate(backend_, MemorySpace::PinnedHost, bytes);
+  };
+  for (InHalf& h : in_) {
     h.incoming_geometry = arena_.allocate(geometry_bytes, "offload: incoming rows");
     h.incoming_appearance = arena_.allocate(appearance_bytes, "offload: incoming rows");
+    pinned(h.staging_geometry, geometry_bytes);
+    pinned(h.staging_appearance, appearance_bytes);
+  }
+  for (OutHalf& h : out_) {
     h.outgoing_geometry = arena_.allocate(geometry_bytes, "offload: outgoing gradients");
     h.outgoing_appearance = arena_.allocate(appearance_bytes, "offload: outgoing gradients");
-    // Host staging only grows: it is pinned memory, costly to allocate.
-    if (h.staging_geometry.bytes() < geometry_bytes ||
-        h.staging_appearance.bytes() < appearance_bytes) {
-      h.staging_geometry = Buffer::allocate(backend_, MemorySpace::PinnedHost, geometry_bytes);
-      h.staging_appearance =
-          Buffer::allocate(backend_, MemorySpace::PinnedHost, appearance_bytes);
-      h.returned_geometry = Buffer::allocate(backend_, MemorySpace::PinnedHost, geometry_bytes);
-      h.returned_appearance =
-          Buffer::allocate(backend_, MemorySpace::PinnedHost, appearance_bytes);
-    }
+    pinned(h.returned_geometry, geometry_bytes);
+    pinned(h.returned_appearance, appearance_bytes);
   }
-  if (host_statistics_.bytes() < capacity * 3 * sizeof(float))
-    host_statistics_ =
-        Buffer::allocate(backend_, MemorySpace::PinnedHost, capacity * 3 * sizeof(float));
+  pinned(host_statistics_, capacity * 3 * sizeof(float));
   residency_ = ResidencyMap(capacity);
 }
 
@@ -217,20 +216,32 @@ void OffloadEngine::check_fits(const std::vector<VisibleSet>& visible,
       refuse_working_set(plan_, names[c], visible[c].size());
 }
 
-void OffloadEngine::gather_async(Half& half, const VisibleSet& ids) {
-  // The staging half is free once the copy that last read it is done.
-  half.h2d_done->synchronize();
-  gather_worker_.host_task([this, &half, &ids] {
-    PhaseTimer timer(metrics_.seconds.gather);
-    store_.gather(ParamGroup::Geometry, ParamState::Value, ids.data(), ids.size(),
-                  half.staging_geometry.as<float>());
-    store_.gather(ParamGroup::Appearance, ParamState::Value, ids.data(), ids.size(),
-                  half.staging_appearance.as<float>());
-  });
-  half.gathered->record(gather_worker_);
+void OffloadEngine::gather_through(std::size_t chunk) {
+  for (; gathered_ <= chunk && gathered_ < chunks_.size(); ++gathered_) {
+    const Chunk c = chunks_[gathered_];
+    InHalf& half = in_[(in_count_ + gathered_) % 2];
+    {
+      // The staging half is free once the copy that last read it is done.
+      PhaseTimer idle(metrics_.seconds.idle);
+      half.h2d_done->synchronize();
+    }
+    gather_worker_.host_task([this, &half, c] {
+      PhaseTimer timer(metrics_.seconds.gather);
+      const std::uint32_t* ids = c.ids->data() + c.begin;
+      store_.gather(ParamGroup::Geometry, ParamState::Value, ids, c.end - c.begin,
+                    half.staging_geometry.as<float>());
+      store_.gather(ParamGroup::Appearance, ParamState::Value, ids, c.end - c.begin,
+                    half.staging_appearance.as<float>());
+    });
+    half.gathered->record(gather_worker_);
+  }
 }
 
-void OffloadEngine::upload(Half& half, std::size_t count) {
+void OffloadEngine::load(std::size_t chunk) {
+  gather_through(chunk + 1);  // the next chunk is gathered while this one crosses
+  const Chunk c = chunks_[chunk];
+  InHalf& half = in_[(in_count_ + chunk) % 2];
+  const std::size_t count = c.end - c.begin;
   const std::size_t aw = store_.width(ParamGroup::Appearance);
   {
     PhaseTimer idle(metrics_.seconds.idle);
@@ -244,8 +255,67 @@ void OffloadEngine::upload(Half& half, std::size_t count) {
                     count * aw * sizeof(float));
   copy_->host_task([this] { metrics_.seconds.h2d += now_seconds() - copy_started_; });
   half.h2d_done->record(*copy_);
-  metrics_.h2d_bytes += count * (kGeometryWidth + aw) * sizeof(float);
-  metrics_.loaded_gaussians += count;
+  if (!evaluating_) {
+    metrics_.h2d_bytes += count * (kGeometryWidth + aw) * sizeof(float);
+    metrics_.loaded_gaussians += count;
+  }
+
+  const std::size_t first =
+      residency_.admit(VisibleSet(c.ids->begin() + c.begin, c.ids->begin() + c.end));
+  const GaussianArrays params = working_set_.params(residency_.capacity());
+  const GaussianArrays grads = working_set_.grads(residency_.capacity());
+  compute_.wait(*half.h2d_done);
+  rows_->unpack(half.incoming_geometry.as<float>(), half.incoming_appearance.as<float>(), count,
+                first, params);
+  // Gradients accumulate (+=) from zero in every slot that arrives.
+  for (auto [array, width] : {std::pair{grads.means, std::size_t{3}}, {grads.log_scales, 3},
+                              {grads.rotations, 4}, {grads.opacity_logits, 1}, {grads.sh, aw}})
+    compute_.fill_async(array + first * width, 0, count * width * sizeof(float));
+  half.unpacked->record(compute_);
+}
+
+void OffloadEngine::send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
+                              std::size_t finished, float grad_scale) {
+  const std::size_t aw = store_.width(ParamGroup::Appearance);
+  const GaussianArrays grads = working_set_.grads(residency_.capacity());
+  for (std::size_t begin = 0; begin < ids.size(); begin += plan_.chunk_rows) {
+    const std::size_t end = std::min(ids.size(), begin + plan_.chunk_rows);
+    OutHalf& half = out_[out_count_++ % 2];
+    compute_.wait(*half.d2h_done);  // the outgoing half has been copied out
+    rows_->pack_gradients(std::vector<std::uint32_t>(slots.begin() + begin, slots.begin() + end),
+                          grads, half.outgoing_geometry.as<float>(),
+                          half.outgoing_appearance.as<float>());
+    half.packed->record(compute_);
+    {
+      PhaseTimer idle(metrics_.seconds.idle);
+      half.adam_done->synchronize();  // the returned half has been consumed
+    }
+    const std::size_t count = end - begin;
+    copy_->wait(*half.packed);
+    copy_->host_task([this] { copy_started_ = now_seconds(); });
+    copy_->copy_async(half.returned_geometry.data(), half.outgoing_geometry.data(),
+                      count * kGeometryWidth * sizeof(float));
+    copy_->copy_async(half.returned_appearance.data(), half.outgoing_appearance.data(),
+                      count * aw * sizeof(float));
+    copy_->host_task([this] { metrics_.seconds.d2h += now_seconds() - copy_started_; });
+    half.d2h_done->record(*copy_);
+    metrics_.d2h_bytes += count * (kGeometryWidth + aw) * sizeof(float);
+
+    // On the host: hold partial gradients, and update each Gaussian at its last use.
+    const std::uint32_t* chunk_ids = ids.data() + begin;
+    const std::size_t done = finished > begin ? std::min(finished, end) - begin : 0;
+    adam_worker_.host_task([this, &half, chunk_ids, count, done, aw, grad_scale] {
+      half.d2h_done->synchronize();
+      PhaseTimer timer(metrics_.seconds.cpu_adam);
+      float* geometry = half.returned_geometry.as<float>();
+      float* appearance = half.returned_appearance.as<float>();
+      partials_.add(chunk_ids + done, count - done, geometry + done * kGeometryWidth,
+                    appearance + done * aw);
+      partials_.take(chunk_ids, done, geometry, appearance);
+      adam_.update(chunk_ids, done, geometry, appearance, grad_scale);
+    });
+    half.adam_done->record(adam_worker_);
+  }
 }
 
 BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
@@ -297,31 +367,26 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
                       schedule.returning[k].end());
   }
   const float grad_scale = cameras > 1 ? 1.0f / static_cast<float>(cameras) : 1.0f;
-  const std::size_t aw = store_.width(ParamGroup::Appearance);
   BatchResult result;
 
-  gather_async(halves_[0], schedule.fetch[0]);
+  // Inbound chunks of the whole batch, in order; first_chunk[k] is camera k's first.
+  chunks_.clear();
+  gathered_ = 0;
+  std::vector<std::size_t> first_chunk(cameras + 1);
   for (int k = 0; k < cameras; ++k) {
-    Half& half = halves_[k % 2];
-    const int view = views[schedule.order[k]];
+    first_chunk[k] = chunks_.size();
     const VisibleSet& fetch = schedule.fetch[k];
+    for (std::size_t b = 0; b < fetch.size(); b += plan_.chunk_rows)
+      chunks_.push_back({&fetch, b, std::min(fetch.size(), b + plan_.chunk_rows)});
+  }
+  first_chunk[cameras] = chunks_.size();
 
+  for (int k = 0; k < cameras; ++k) {
+    const int view = views[schedule.order[k]];
     // Rows the device lacks: staging -> incoming (copy stream) -> slots (compute stream).
-    upload(half, fetch.size());
-    const std::size_t first = residency_.admit(fetch);
-    const GaussianArrays params = working_set_.params(residency_.capacity());
-    const GaussianArrays grads = working_set_.grads(residency_.capacity());
-    compute_.wait(*half.h2d_done);
-    rows_->unpack(half.incoming_geometry.as<float>(), half.incoming_appearance.as<float>(),
-                  fetch.size(), first, params);
-    for (auto [array, width] : {std::pair{grads.means, 3}, {grads.log_scales, 3},
-                                {grads.rotations, 4}, {grads.opacity_logits, 1},
-                                {grads.sh, static_cast<int>(aw)}})
-      compute_.fill_async(array + first * width, 0, fetch.size() * width * sizeof(float));
-    half.unpacked->record(compute_);
-
-    // The next camera's rows are gathered while this one renders.
-    if (k + 1 < cameras) gather_async(halves_[(k + 1) % 2], schedule.fetch[k + 1]);
+    for (std::size_t c = first_chunk[k]; c < first_chunk[k + 1]; ++c) load(c);
+    // The next camera's first rows are gathered while this one renders.
+    gather_through(first_chunk[k + 1]);
 
     const auto truth = r.source->image(view);
     check_view_image(*r.source, view, *truth);
@@ -354,43 +419,15 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
                                count);
     }
 
-    // Gaussians the next camera does not need leave: their gradients go back to the host.
-    const VisibleSet& out = leaving[k];
+    // Gaussians the next camera does not need leave: their gradients go back to the host,
+    // then the survivors close the holes.
     std::vector<std::uint32_t> slots;
-    const SlotMoves moves = residency_.evict(out, slots);
-    compute_.wait(*half.d2h_done);  // the outgoing half has been copied out
-    rows_->pack_gradients(slots, grads, half.outgoing_geometry.as<float>(),
-                          half.outgoing_appearance.as<float>());
-    rows_->move(moves, params, grads);
-    half.packed->record(compute_);
-    {
-      PhaseTimer idle(metrics_.seconds.idle);
-      half.adam_done->synchronize();  // the returned half has been consumed
-    }
-    copy_->wait(*half.packed);
-    copy_->host_task([this] { copy_started_ = now_seconds(); });
-    copy_->copy_async(half.returned_geometry.data(), half.outgoing_geometry.data(),
-                      out.size() * kGeometryWidth * sizeof(float));
-    copy_->copy_async(half.returned_appearance.data(), half.outgoing_appearance.data(),
-                      out.size() * aw * sizeof(float));
-    copy_->host_task([this] { metrics_.seconds.d2h += now_seconds() - copy_started_; });
-    half.d2h_done->record(*copy_);
-    metrics_.d2h_bytes += out.size() * (kGeometryWidth + aw) * sizeof(float);
-
-    // On the host: hold partial gradients, and update each Gaussian at its last use.
-    const std::size_t finished = schedule.finished[k].size();
-    adam_worker_.host_task([this, &half, &out, finished, aw, grad_scale] {
-      half.d2h_done->synchronize();
-      PhaseTimer timer(metrics_.seconds.cpu_adam);
-      float* geometry = half.returned_geometry.as<float>();
-      float* appearance = half.returned_appearance.as<float>();
-      partials_.add(out.data() + finished, out.size() - finished,
-                    geometry + finished * kGeometryWidth, appearance + finished * aw);
-      partials_.take(out.data(), finished, geometry, appearance);
-      adam_.update(out.data(), finished, geometry, appearance, grad_scale);
-    });
-    half.adam_done->record(adam_worker_);
+    const SlotMoves moves = residency_.evict(leaving[k], slots);
+    send_back(leaving[k], slots, schedule.finished[k].size(), grad_scale);
+    rows_->move(moves, working_set_.params(residency_.capacity()),
+                working_set_.grads(residency_.capacity()));
   }
+  in_count_ += chunks_.size();
   {
     PhaseTimer idle(metrics_.seconds.idle);
     adam_worker_.synchronize();
@@ -426,14 +463,14 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   check_fits(visible, {"(evaluation view)"});
   // Deferred rows catch up so the view shows what dense Adam would have.
   adam_.catch_up(visible[0].data(), visible[0].size(), completed_step_);
-  Half& half = halves_[0];
-  gather_async(half, visible[0]);
-  upload(half, visible[0].size());
-  const std::size_t first = residency_.admit(visible[0]);
-  compute_.wait(*half.h2d_done);
-  rows_->unpack(half.incoming_geometry.as<float>(), half.incoming_appearance.as<float>(),
-                visible[0].size(), first, working_set_.params(residency_.capacity()));
-  half.unpacked->record(compute_);
+  chunks_.clear();
+  gathered_ = 0;
+  for (std::size_t b = 0; b < visible[0].size(); b += plan_.chunk_rows)
+    chunks_.push_back({&visible[0], b, std::min(visible[0].size(), b + plan_.chunk_rows)});
+  evaluating_ = true;
+  for (std::size_t c = 0; c < chunks_.size(); ++c) load(c);
+  evaluating_ = false;
+  in_count_ += chunks_.size();
   if (backend_.kind() == BackendKind::Cpu) compute_.synchronize();
   renderer_.forward(working_set_.params(residency_.size()), camera, active_sh_degree, background);
   residency_.clear();

@@ -62,12 +62,21 @@ class OffloadEngine final : public BatchExecutor {
   const OffloadPlan& plan() const { return plan_; }
 
  private:
-  struct Half {  // one half of the double buffer
+  // Rows cross in chunks of plan_.chunk_rows, alternating between the two halves of a double
+  // buffer each way, so staging stays small whatever a camera needs.
+  struct InHalf {
     Buffer staging_geometry, staging_appearance;    // pinned host, rows to send
     Buffer incoming_geometry, incoming_appearance;  // device, rows received
+    std::unique_ptr<Event> gathered, h2d_done, unpacked;
+  };
+  struct OutHalf {
     Buffer outgoing_geometry, outgoing_appearance;  // device, gradient rows to send back
     Buffer returned_geometry, returned_appearance;  // pinned host, gradient rows received
-    std::unique_ptr<Event> gathered, h2d_done, unpacked, packed, d2h_done, adam_done;
+    std::unique_ptr<Event> packed, d2h_done, adam_done;
+  };
+  struct Chunk {  // rows [begin, end) of the fetch list of one step
+    const VisibleSet* ids;
+    std::size_t begin, end;
   };
 
   void replan();
@@ -76,8 +85,12 @@ class OffloadEngine final : public BatchExecutor {
   void refresh_culling_all();
   std::vector<VisibleSet> cull(const std::vector<PinholeCamera>& cameras);
   void check_fits(const std::vector<VisibleSet>& visible, const std::vector<std::string>& names);
-  void gather_async(Half& half, const VisibleSet& ids);
-  void upload(Half& half, std::size_t count);
+  void gather_through(std::size_t chunk);
+  // Streams `chunk` into the working set (admitting its ids) on the copy and compute streams.
+  void load(std::size_t chunk);
+  // Sends the gradients of `ids` (finished ones first) home and hands them to CPU Adam.
+  void send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
+                 std::size_t finished, float grad_scale);
   void synchronize_all() noexcept;
 
   Backend& backend_;
@@ -99,7 +112,12 @@ class OffloadEngine final : public BatchExecutor {
   CpuStream gather_worker_, adam_worker_;
   Buffer spheres_;  // device culling set, N x 4
   WorkingSet working_set_;
-  std::array<Half, 2> halves_;
+  std::array<InHalf, 2> in_;
+  std::array<OutHalf, 2> out_;
+  std::vector<Chunk> chunks_;  // this batch's inbound chunks, in order
+  std::size_t gathered_ = 0;   // chunks_ handed to the gather worker so far
+  std::size_t in_count_ = 0, out_count_ = 0;
+  bool evaluating_ = false;  // evaluation renders do not count as training transfers  // chunks ever sent each way: the half in use
   Buffer host_statistics_;  // pinned: screen gradients and radii of one view
   Buffer sphere_ids_, sphere_rows_;  // pinned: culling-set refresh in chunks
   double copy_started_ = 0;          // set and read on the copy stream only

@@ -32,9 +32,14 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
   const std::size_t row = streamed_row_bytes(in.sh_degree);
   plan.device_bytes_per_gaussian = in.whole_model ? 0 : culling_bytes_per_gaussian();
   plan.host_bytes_per_gaussian = 3 * row + sizeof(std::int32_t);
-  plan.slot_bytes = WorkingSet::bytes_per_row(in.sh_degree) + 4 * row + 2 * sizeof(std::uint32_t);
-  plan.fixed_bytes = in.render_reserve + kAllocationSlack;
+  plan.slot_bytes = WorkingSet::bytes_per_row(in.sh_degree) + sizeof(std::uint32_t);
   const std::size_t n_sized = plan.device_bytes_per_gaussian * in.gaussians;
+  // Rows cross in chunks, so staging is a small fixed share of the budget: a sixteenth of
+  // what a staging-free working set could hold, within [256, 65536] rows.
+  const std::size_t base = in.render_reserve + kAllocationSlack;
+  const std::size_t spare = in.budget > n_sized + base ? in.budget - n_sized - base : 0;
+  plan.chunk_rows = std::clamp<std::size_t>(spare / plan.slot_bytes / 16, 256, 65536);
+  plan.fixed_bytes = base + 4 * plan.chunk_rows * row;
   if (in.budget > n_sized + plan.fixed_bytes)
     plan.capacity = (in.budget - n_sized - plan.fixed_bytes) / plan.slot_bytes;
   if (in.whole_model) plan.capacity = std::min(plan.capacity, std::max<std::size_t>(in.gaussians, 1));

@@ -22,9 +22,9 @@ struct OffloadPlan {
   OffloadPlanInput input;
   std::size_t device_bytes_per_gaussian = 0;  // N-sized device memory (the culling set)
   std::size_t host_bytes_per_gaussian = 0;    // parameters, moments and step of the store
-  std::size_t slot_bytes = 0;     // per working-set row: parameters, gradients, statistics,
-                                  // two incoming and two outgoing staging rows
-  std::size_t fixed_bytes = 0;    // renderer reserve and allocation slack
+  std::size_t slot_bytes = 0;     // per working-set row: parameters, gradients, statistics
+  std::size_t chunk_rows = 0;     // rows per transfer chunk (two in, two out are on the device)
+  std::size_t fixed_bytes = 0;    // transfer chunks, renderer reserve and allocation slack
   std::size_t capacity = 0;       // working-set rows the budget leaves (0: none)
   std::size_t largest_gaussians = 0;
   std::string describe() const;

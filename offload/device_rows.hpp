@@ -43,8 +43,5 @@ class DeviceRows {
 };
 
 std::unique_ptr<DeviceRows> make_cpu_device_rows(Stream& compute);
-#if SPLAT_WITH_CUDA
-std::unique_ptr<DeviceRows> make_cuda_device_rows(DeviceArena& arena, Stream& compute);
-#endif
 
 }  // namespace splat

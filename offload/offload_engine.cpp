@@ -174,10 +174,10 @@ void OffloadEngine::allocate() {
 void OffloadEngine::refresh_culling(const std::uint32_t* ids, std::size_t count) {
   if (options_.whole_model || count == 0) return;
   if (sphere_ids_.empty()) {
-    sphere_ids_ = Buffer::allocate(backend_, MemorySpace::PinnedHost,
-                                   kSphereChunk * sizeof(std::uint32_t));
-    sphere_rows_ = Buffer::allocate(backend_, MemorySpace::PinnedHost,
-                                    kSphereChunk * 4 * sizeof(float));
+    sphere_ids_ =
+        Buffer::allocate(backend_, MemorySpace::PinnedHost, kSphereChunk * sizeof(std::uint32_t));
+    sphere_rows_ =
+        Buffer::allocate(backend_, MemorySpace::PinnedHost, kSphereChunk * 4 * sizeof(float));
   }
   for (std::size_t begin = 0; begin < count; begin += kSphereChunk) {
     const std::size_t n = std::min(kSphereChunk, count - begin);
@@ -268,8 +268,11 @@ void OffloadEngine::load(std::size_t chunk) {
   rows_->unpack(half.incoming_geometry.as<float>(), half.incoming_appearance.as<float>(), count,
                 first, params);
   // Gradients accumulate (+=) from zero in every slot that arrives.
-  for (auto [array, width] : {std::pair{grads.means, std::size_t{3}}, {grads.log_scales, 3},
-                              {grads.rotations, 4}, {grads.opacity_logits, 1}, {grads.sh, aw}})
+  for (auto [array, width] : {std::pair{grads.means, std::size_t{3}},
+                              {grads.log_scales, 3},
+                              {grads.rotations, 4},
+                              {grads.opacity_logits, 1},
+                              {grads.sh, aw}})
     compute_.fill_async(array + first * width, 0, count * width * sizeof(float));
   half.unpacked->record(compute_);
 }
@@ -363,8 +366,7 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
   std::vector<VisibleSet> leaving(cameras);
   for (int k = 0; k < cameras; ++k) {
     leaving[k] = schedule.finished[k];
-    leaving[k].insert(leaving[k].end(), schedule.returning[k].begin(),
-                      schedule.returning[k].end());
+    leaving[k].insert(leaving[k].end(), schedule.returning[k].begin(), schedule.returning[k].end());
   }
   const float grad_scale = cameras > 1 ? 1.0f / static_cast<float>(cameras) : 1.0f;
   BatchResult result;

@@ -117,8 +117,9 @@ class OffloadEngine final : public BatchExecutor {
   std::vector<Chunk> chunks_;  // this batch's inbound chunks, in order
   std::size_t gathered_ = 0;   // chunks_ handed to the gather worker so far
   std::size_t in_count_ = 0, out_count_ = 0;
-  bool evaluating_ = false;  // evaluation renders do not count as training transfers  // chunks ever sent each way: the half in use
-  Buffer host_statistics_;  // pinned: screen gradients and radii of one view
+  bool evaluating_ = false;  // evaluation renders do not count as training transfers  // chunks
+                             // ever sent each way: the half in use
+  Buffer host_statistics_;   // pinned: screen gradients and radii of one view
   Buffer sphere_ids_, sphere_rows_;  // pinned: culling-set refresh in chunks
   double copy_started_ = 0;          // set and read on the copy stream only
   ExecutorMetrics metrics_;

@@ -42,10 +42,11 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
   plan.fixed_bytes = base + 4 * plan.chunk_rows * row;
   if (in.budget > n_sized + plan.fixed_bytes)
     plan.capacity = (in.budget - n_sized - plan.fixed_bytes) / plan.slot_bytes;
-  if (in.whole_model) plan.capacity = std::min(plan.capacity, std::max<std::size_t>(in.gaussians, 1));
-  const double per_gaussian = static_cast<double>(plan.device_bytes_per_gaussian) +
-                              std::clamp(in.visible_fraction, 0.0, 1.0) *
-                                  static_cast<double>(plan.slot_bytes);
+  if (in.whole_model)
+    plan.capacity = std::min(plan.capacity, std::max<std::size_t>(in.gaussians, 1));
+  const double per_gaussian =
+      static_cast<double>(plan.device_bytes_per_gaussian) +
+      std::clamp(in.visible_fraction, 0.0, 1.0) * static_cast<double>(plan.slot_bytes);
   if (in.budget > plan.fixed_bytes && per_gaussian > 0)
     plan.largest_gaussians =
         static_cast<std::size_t>(std::floor((in.budget - plan.fixed_bytes) / per_gaussian));
@@ -56,8 +57,8 @@ std::string OffloadPlan::describe() const {
   return str_cat("offload plan: budget ", format_bytes(input.budget), "; device ",
                  device_bytes_per_gaussian, " B per Gaussian (N-sized) + ", slot_bytes,
                  " B per working-set row; host ", host_bytes_per_gaussian,
-                 " B per Gaussian; working set holds ", capacity, " Gaussians (",
-                 input.gaussians, " in the model, largest camera sees ",
+                 " B per Gaussian; working set holds ", capacity, " Gaussians (", input.gaussians,
+                 " in the model, largest camera sees ",
                  static_cast<int>(std::lround(input.visible_fraction * 1000)) / 10.0,
                  "%); largest model this budget supports: ", largest_gaussians, " Gaussians");
 }
@@ -66,9 +67,9 @@ void refuse_working_set(const OffloadPlan& plan, const std::string& camera, std:
   const std::size_t needed = plan.device_bytes_per_gaussian * plan.input.gaussians +
                              plan.fixed_bytes + visible * plan.slot_bytes;
   fail("camera ", camera, " sees ", visible, " Gaussians but offload.gpu_budget (",
-       format_bytes(plan.input.budget), ") leaves a working set of only ", plan.capacity,
-       " (", plan.slot_bytes, " B each after ", format_bytes(plan.device_bytes_per_gaussian *
-                                                              plan.input.gaussians),
+       format_bytes(plan.input.budget), ") leaves a working set of only ", plan.capacity, " (",
+       plan.slot_bytes, " B each after ",
+       format_bytes(plan.device_bytes_per_gaussian * plan.input.gaussians),
        " for the culling set): raise offload.gpu_budget to at least ", format_bytes(needed),
        ", or lower model.sh_degree or densify.max_gaussians");
 }

@@ -10,8 +10,8 @@
 namespace splat {
 
 struct OffloadPlanInput {
-  std::size_t budget = 0;          // offload.gpu_budget
-  std::size_t gaussians = 0;       // N now
+  std::size_t budget = 0;     // offload.gpu_budget
+  std::size_t gaussians = 0;  // N now
   int sh_degree = 3;
   bool whole_model = false;        // naive mode: no culling, the working set is the model
   std::size_t render_reserve = 0;  // arena bytes kept for the renderer's workspaces
@@ -22,10 +22,10 @@ struct OffloadPlan {
   OffloadPlanInput input;
   std::size_t device_bytes_per_gaussian = 0;  // N-sized device memory (the culling set)
   std::size_t host_bytes_per_gaussian = 0;    // parameters, moments and step of the store
-  std::size_t slot_bytes = 0;     // per working-set row: parameters, gradients, statistics
-  std::size_t chunk_rows = 0;     // rows per transfer chunk (two in, two out are on the device)
-  std::size_t fixed_bytes = 0;    // transfer chunks, renderer reserve and allocation slack
-  std::size_t capacity = 0;       // working-set rows the budget leaves (0: none)
+  std::size_t slot_bytes = 0;   // per working-set row: parameters, gradients, statistics
+  std::size_t chunk_rows = 0;   // rows per transfer chunk (two in, two out are on the device)
+  std::size_t fixed_bytes = 0;  // transfer chunks, renderer reserve and allocation slack
+  std::size_t capacity = 0;     // working-set rows the budget leaves (0: none)
   std::size_t largest_gaussians = 0;
   std::string describe() const;
 };

@@ -29,8 +29,8 @@ void adam_row(float* __restrict param, float* __restrict m, float* __restrict v,
   }
 }
 
-void zero_gradient_row(float* param, float* m, float* v, const float* step_size,
-                       std::size_t width, float eps_scaled, const AdamHyper& hyper) {
+void zero_gradient_row(float* param, float* m, float* v, const float* step_size, std::size_t width,
+                       float eps_scaled, const AdamHyper& hyper) {
   static const float zeros[kMaxRowWidth] = {};
   adam_row(param, m, v, zeros, 1.0f, step_size, width, eps_scaled, hyper);
 }
@@ -50,8 +50,7 @@ RowStepSizes row_step_sizes(const StepRates& r, int adam_step, const AdamHyper& 
   return s;
 }
 
-void RowAdam::begin_step(int step, std::function<StepRates(int)> rates_at,
-                         const AdamHyper& hyper) {
+void RowAdam::begin_step(int step, std::function<StepRates(int)> rates_at, const AdamHyper& hyper) {
   step_ = step;
   rates_at_ = std::move(rates_at);
   hyper_ = hyper;

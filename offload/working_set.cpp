@@ -21,8 +21,7 @@ WorkingSet::Arrays WorkingSet::allocate(DeviceArena& arena, std::size_t capacity
   const std::size_t widths[5] = {3, 3, 4, 1,
                                  static_cast<std::size_t>(sh_coefficient_count(sh_degree)) * 3};
   Arrays a;
-  for (int i = 0; i < 5; ++i)
-    a[i] = arena.allocate(capacity * widths[i] * sizeof(float), what);
+  for (int i = 0; i < 5; ++i) a[i] = arena.allocate(capacity * widths[i] * sizeof(float), what);
   return a;
 }
 
@@ -38,8 +37,9 @@ WorkingSet::WorkingSet(DeviceArena& arena, std::size_t capacity, int sh_degree)
 GaussianArrays WorkingSet::arrays(Arrays& a, std::size_t count) {
   SPLAT_REQUIRE(count <= capacity_, "working set: ", count, " rows exceed its capacity ",
                 capacity_);
-  return {a[0].as<float>(), a[1].as<float>(), a[2].as<float>(), a[3].as<float>(),
-          a[4].as<float>(), count,            sh_degree_};
+  return {a[0].as<float>(), a[1].as<float>(), a[2].as<float>(),
+          a[3].as<float>(), a[4].as<float>(), count,
+          sh_degree_};
 }
 
 }  // namespace splat

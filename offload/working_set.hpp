@@ -29,8 +29,7 @@ class WorkingSet {
  private:
   using Arrays = std::array<Buffer, 5>;  // means, log_scales, rotations, opacity_logits, sh
   GaussianArrays arrays(Arrays& a, std::size_t count);
-  static Arrays allocate(DeviceArena& arena, std::size_t capacity, int sh_degree,
-                         const char* what);
+  static Arrays allocate(DeviceArena& arena, std::size_t capacity, int sh_degree, const char* what);
 
   std::size_t capacity_ = 0;
   int sh_degree_ = 0;

@@ -2,9 +2,9 @@
 
 #include "core/backend_select.hpp"
 #include "core/byte_size.hpp"
+#include "core/device_arena.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "core/device_arena.hpp"
 #include "offload/offload_engine.hpp"
 #include "train/cpu_view_renderer.hpp"
 
@@ -83,12 +83,9 @@ class CudaRenderBackend final : public RenderBackend {
   std::unique_ptr<BatchExecutor> make_executor(TrainableGaussians& host, const TrainConfig& config,
                                                const ViewSource& train_views) override {
     if (!streams_gaussians(config)) return make_resident_executor(make_store(host), *renderer_);
-    // A quarter of the budget stays free for the renderer's workspaces (projection, tile
-    // pairs, per-pixel state), which it takes from the same arena as views need them.
-    return std::make_unique<OffloadEngine>(*backend_, arena_, *stream_, *renderer_,
-                                           make_cuda_device_rows(arena_, *stream_),
-                                           offload_options(config, arena_.budget() / 4), host,
-                                           train_views);
+    // The engine runs on CUDA once DeviceRows has its kernels (gather/scatter of rows, device
+    // culling into id lists); until then the CPU backend is the offload backend.
+    fail("mode ", config.mode, " is not available on the CUDA backend yet: use backend=cpu");
   }
   std::size_t device_budget() const override { return arena_.budget(); }
   std::size_t peak_device_bytes() const override { return arena_.peak(); }
@@ -118,8 +115,9 @@ std::unique_ptr<RenderBackend> make_render_backend(const TrainConfig& config) {
   if (backend->kind() == BackendKind::Cpu)
     return std::make_unique<CpuRenderBackend>(std::move(backend));
 #if SPLAT_WITH_CUDA
-  const std::size_t budget = resolve_device_budget(
-      *backend, streams_gaussians(config) ? config.offload.gpu_budget : config.device_memory_budget);
+  const std::size_t budget =
+      resolve_device_budget(*backend, streams_gaussians(config) ? config.offload.gpu_budget
+                                                                : config.device_memory_budget);
   return std::make_unique<CudaRenderBackend>(std::move(backend), budget);
 #else
   fail("backend ", backend_kind_name(backend->kind()), " is not built into this binary");

@@ -20,8 +20,7 @@ class ResidentBatchExecutor final : public BatchExecutor {
     for (int view : *r.views) {
       const auto truth = r.source->image(view);
       check_view_image(*r.source, view, *truth);
-      renderer_.forward(store_->params(), r.source->camera(view), r.active_sh_degree,
-                        r.background);
+      renderer_.forward(store_->params(), r.source->camera(view), r.active_sh_degree, r.background);
       const LossValue value = renderer_.loss(*truth, r.ssim_weight);
       check_view_loss(*r.source, view, r.step, value);
       result.loss_sum += value.loss;
@@ -45,9 +44,7 @@ class ResidentBatchExecutor final : public BatchExecutor {
     renderer_.forward(store_->params(), camera, active_sh_degree, background);
   }
 
-  std::size_t size() const override {
-    return const_cast<ParameterStore&>(*store_).params().count;
-  }
+  std::size_t size() const override { return const_cast<ParameterStore&>(*store_).params().count; }
   void pull(TrainableGaussians& host, int) override { store_->pull(host); }
   void push(const TrainableGaussians& host) override { store_->push(host); }
   bool holds_model() const override { return false; }

@@ -44,9 +44,9 @@ struct OffloadConfig {
   // Bytes of device memory the engine may use, all of it (one arena); 0: on a GPU what
   // device.memory_budget's automatic rule gives, on the CPU backend 2 GiB.
   std::size_t gpu_budget = 0;
-  std::string resident = "culling";   // what stays on the device for every Gaussian
-  std::string order = "tsp";          // camera order within a batch: sampled | tsp
-  std::string untouched = "deferred"; // Adam for Gaussians a batch did not see
+  std::string resident = "culling";    // what stays on the device for every Gaussian
+  std::string order = "tsp";           // camera order within a batch: sampled | tsp
+  std::string untouched = "deferred";  // Adam for Gaussians a batch did not see
 };
 
 struct TrainConfig {

@@ -70,8 +70,8 @@ nlohmann::json evaluation_json(const Evaluation& e) {
 std::string evaluation_line(const Evaluation& e) {
   if (e.views.empty()) return str_cat("[step ", e.step, "] no test views to evaluate");
   char text[160];
-  std::snprintf(text, sizeof text, "[step %d] test: PSNR %.2f dB, SSIM %.4f over %zu views",
-                e.step, e.mean_psnr, e.mean_ssim, e.views.size());
+  std::snprintf(text, sizeof text, "[step %d] test: PSNR %.2f dB, SSIM %.4f over %zu views", e.step,
+                e.mean_psnr, e.mean_ssim, e.views.size());
   return text;
 }
 
@@ -112,9 +112,8 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   auto backend = make_render_backend(config);
   log_info("backend: ", backend->description());
   const Scene scene = load_scene(options.data_dir, config.data);
-  log_info("dataset: ", scene.format, ", ", scene.train.size(), " training and ",
-           scene.test.size(), " test views, ", scene.points.size() / 3, " points, extent ",
-           scene.extent);
+  log_info("dataset: ", scene.format, ", ", scene.train.size(), " training and ", scene.test.size(),
+           " test views, ", scene.points.size() / 3, " points, extent ", scene.extent);
   SPLAT_REQUIRE(!scene.train.empty(), options.data_dir, ": the dataset has no training views");
 
   RunOutputs outputs(options.out_dir);
@@ -124,8 +123,8 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   if (resolved.checkpoint) {
     initial = resolved.checkpoint->gaussians;
   } else {
-    initial.params = initial_gaussians(scene, config.random_init_count, config.sh_degree,
-                                       config.seed);
+    initial.params =
+        initial_gaussians(scene, config.random_init_count, config.sh_degree, config.seed);
     initial.reset_optimizer_state();
   }
   log_info("initial Gaussians: ", initial.size(),
@@ -164,8 +163,8 @@ TrainRunResult run_training(const TrainRunOptions& options) {
                      backend->peak_device_bytes(), current_host_resident_bytes(),
                      static_cast<double>(config.batch_size)});
     const bool last = step == config.iterations;
-    if (!last && std::find(config.eval_at.begin(), config.eval_at.end(), step) !=
-                     config.eval_at.end()) {
+    if (!last &&
+        std::find(config.eval_at.begin(), config.eval_at.end(), step) != config.eval_at.end()) {
       evaluations.push_back(trainer.evaluate(test_views));
       progress.message(evaluation_line(evaluations.back()));
     }

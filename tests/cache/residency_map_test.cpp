@@ -31,8 +31,7 @@ TEST_CASE("residency map: eviction keeps the slots dense and reports the moves",
     resident.resize(resident.size() / 3);
     std::vector<std::uint32_t> evicted_slots;
     const SlotMoves moves = map.evict(resident, evicted_slots);
-    for (std::size_t i = 0; i < resident.size(); ++i)
-      CHECK(slots[evicted_slots[i]] == resident[i]);
+    for (std::size_t i = 0; i < resident.size(); ++i) CHECK(slots[evicted_slots[i]] == resident[i]);
     for (std::size_t i = 0; i < moves.from.size(); ++i) {
       CHECK(moves.from[i] >= map.size());
       CHECK(moves.to[i] < map.size());

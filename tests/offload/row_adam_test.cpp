@@ -136,13 +136,12 @@ TEST_CASE("partial gradients: held rows add up and are taken once", "[adam]") {
   const std::vector<std::uint32_t> ids = {5, 9};
   partials.add(ids.data(), 2, std::vector<float>{1, 2, 3, 4}.data(),
                std::vector<float>{10, 20}.data());
-  partials.add(ids.data(), 1, std::vector<float>{0.5f, 0.5f}.data(),
-               std::vector<float>{1}.data());
+  partials.add(ids.data(), 1, std::vector<float>{0.5f, 0.5f}.data(), std::vector<float>{1}.data());
   CHECK(partials.held() == 2);
   std::vector<float> geometry = {100, 200, 300, 400, 7, 7}, appearance = {1, 2, 3};
   const std::vector<std::uint32_t> last = {9, 5, 77};
   partials.take(last.data(), 3, geometry.data(), appearance.data());
-  CHECK(geometry == std::vector<float>{103, 204, 101.5f, 202.5f, 7, 7});
+  CHECK(geometry == std::vector<float>{103, 204, 301.5f, 402.5f, 7, 7});
   CHECK(appearance == std::vector<float>{21, 13, 3});
   CHECK(partials.held() == 0);
 }

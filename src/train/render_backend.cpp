@@ -2,12 +2,13 @@
 
 #include "core/backend_select.hpp"
 #include "core/byte_size.hpp"
+#include "core/device_arena.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "offload/offload_engine.hpp"
 #include "train/cpu_view_renderer.hpp"
 
 #if SPLAT_WITH_CUDA
-#include "core/device_arena.hpp"
 #include "train/cuda_view_renderer.hpp"
 #include "train/device_parameter_store.hpp"
 #endif
@@ -15,6 +16,19 @@
 namespace splat {
 
 namespace {
+
+OffloadOptions offload_options(const TrainConfig& config, std::size_t render_reserve) {
+  OffloadOptions o;
+  o.order = parse_view_order(config.offload.order);
+  o.untouched = parse_untouched_policy(config.offload.untouched);
+  o.whole_model = config.mode == "naive";
+  o.render_reserve = render_reserve;
+  return o;
+}
+
+bool streams_gaussians(const TrainConfig& config) {
+  return config.mode == "offload" || config.mode == "naive";
+}
 
 class CpuRenderBackend final : public RenderBackend {
  public:
@@ -26,12 +40,28 @@ class CpuRenderBackend final : public RenderBackend {
   std::unique_ptr<ParameterStore> make_store(TrainableGaussians& host) override {
     return make_host_parameter_store(host);
   }
-  std::size_t device_budget() const override { return 0; }
-  std::size_t peak_device_bytes() const override { return 0; }
+  // Offloading on the CPU backend runs the same engine over emulated device memory: an arena
+  // of the budget, a compute stream and a copy stream, each a worker thread. The reference
+  // renderer's own workspaces are host memory outside the arena.
+  std::unique_ptr<BatchExecutor> make_executor(TrainableGaussians& host, const TrainConfig& config,
+                                               const ViewSource& train_views) override {
+    if (!streams_gaussians(config)) return make_resident_executor(make_store(host), *renderer_);
+    const std::size_t budget =
+        config.offload.gpu_budget > 0 ? config.offload.gpu_budget : std::size_t{2} << 30;
+    arena_ = std::make_unique<DeviceArena>(*backend_, budget);
+    compute_ = backend_->create_stream();
+    return std::make_unique<OffloadEngine>(*backend_, *arena_, *compute_, *renderer_,
+                                           make_cpu_device_rows(*compute_),
+                                           offload_options(config, 0), host, train_views);
+  }
+  std::size_t device_budget() const override { return arena_ ? arena_->budget() : 0; }
+  std::size_t peak_device_bytes() const override { return arena_ ? arena_->peak() : 0; }
 
  private:
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<ViewRenderer> renderer_;
+  std::unique_ptr<DeviceArena> arena_;  // offload modes only
+  std::unique_ptr<Stream> compute_;
 };
 
 #if SPLAT_WITH_CUDA
@@ -49,6 +79,13 @@ class CudaRenderBackend final : public RenderBackend {
   ViewRenderer& renderer() override { return *renderer_; }
   std::unique_ptr<ParameterStore> make_store(TrainableGaussians& host) override {
     return make_device_parameter_store(*backend_, arena_, *stream_, host);
+  }
+  std::unique_ptr<BatchExecutor> make_executor(TrainableGaussians& host, const TrainConfig& config,
+                                               const ViewSource& train_views) override {
+    if (!streams_gaussians(config)) return make_resident_executor(make_store(host), *renderer_);
+    // The engine runs on CUDA once DeviceRows has its kernels (gather/scatter of rows, device
+    // culling into id lists); until then the CPU backend is the offload backend.
+    fail("mode ", config.mode, " is not available on the CUDA backend yet: use backend=cpu");
   }
   std::size_t device_budget() const override { return arena_.budget(); }
   std::size_t peak_device_bytes() const override { return arena_.peak(); }
@@ -78,7 +115,9 @@ std::unique_ptr<RenderBackend> make_render_backend(const TrainConfig& config) {
   if (backend->kind() == BackendKind::Cpu)
     return std::make_unique<CpuRenderBackend>(std::move(backend));
 #if SPLAT_WITH_CUDA
-  const std::size_t budget = resolve_device_budget(*backend, config.device_memory_budget);
+  const std::size_t budget =
+      resolve_device_budget(*backend, streams_gaussians(config) ? config.offload.gpu_budget
+                                                                : config.device_memory_budget);
   return std::make_unique<CudaRenderBackend>(std::move(backend), budget);
 #else
   fail("backend ", backend_kind_name(backend->kind()), " is not built into this binary");

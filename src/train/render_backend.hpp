@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/backend.hpp"
+#include "train/batch_executor.hpp"
 #include "train/parameter_store.hpp"
 #include "train/train_config.hpp"
 #include "train/view_renderer.hpp"
@@ -21,6 +22,11 @@ class RenderBackend {
   virtual std::string description() const = 0;
   virtual ViewRenderer& renderer() = 0;
   virtual std::unique_ptr<ParameterStore> make_store(TrainableGaussians& host) = 0;
+  // The executor `config.mode` asks for: resident over make_store(), or the offload engine
+  // (offload / naive) with a device arena of offload.gpu_budget, planned for `train_views`.
+  virtual std::unique_ptr<BatchExecutor> make_executor(TrainableGaussians& host,
+                                                       const TrainConfig& config,
+                                                       const ViewSource& train_views) = 0;
   // Device memory: the budget the arena reserved and the most of it ever in use (both 0 on
   // the CPU backend, which has no device).
   virtual std::size_t device_budget() const = 0;

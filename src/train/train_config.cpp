@@ -9,10 +9,27 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
   constexpr long long kMaxSteps = 100'000'000;
   s.add_string("backend", &c.backend, {"auto", "cpu", "cuda"},
                "auto uses a GPU when one is usable, else the CPU");
-  s.add_string("mode", &c.mode, {"resident"}, "where parameters live: resident (GPU memory)");
+  s.add_string("mode", &c.mode, {"resident", "offload", "naive"},
+               "where parameters live: resident (all in GPU memory), offload (pinned host "
+               "memory; each camera's visible Gaussians streamed through a GPU working set), "
+               "naive (host memory; the whole model copied to the GPU and back every batch)");
   s.add_bytes("device.memory_budget", &c.device_memory_budget, 0,
               "GPU memory a resident run may use, e.g. 20GiB (0: all the GPU has free, less a "
               "margin)");
+  s.add_bytes("offload.gpu_budget", &c.offload.gpu_budget, 0,
+              "all device memory the offload and naive modes may use, e.g. 8GiB (0: as "
+              "device.memory_budget on a GPU, 2GiB on the CPU backend); the plan printed "
+              "before the first step says what it holds");
+  s.add_string("offload.resident", &c.offload.resident, {"culling"},
+               "what stays on the GPU for every Gaussian: culling (position and bounding "
+               "radius, 16 bytes); everything else is streamed");
+  s.add_string("scheduler.order", &c.offload.order, {"sampled", "tsp"},
+               "camera order within a batch in offload mode: sampled (as drawn) or tsp (so "
+               "consecutive cameras share the most Gaussians)");
+  s.add_string("optimizer.untouched", &c.offload.untouched, {"dense", "skip", "deferred"},
+               "Adam for Gaussians a batch did not see (offload mode): dense (every step, "
+               "plain Adam), skip (sparse Adam, per-Gaussian step counts), deferred (the "
+               "skipped steps replayed when next used: dense's values at sparse cost)");
   s.add_uint64("seed", &c.seed, "seed of every random choice (deterministic on the CPU)");
 
   s.add_string("data.images", &c.data.images, {}, "image folder of a COLMAP scene");
@@ -48,6 +65,11 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
             "steps between raising the active SH degree");
   s.add_int("model.random_init_count", &c.random_init_count, 1, 100'000'000,
             "Gaussians of the random initialisation (scenes without points)");
+  s.add_string("model.random_init_region", &c.random_init_region, {"viewed", "cameras"},
+               "random initialisation in the region the cameras look at, or the box of the camera "
+               "centres");
+  s.add_string("model.init_ply", &c.init_ply, {},
+               "start from this 3DGS PLY (a trained model) instead of the dataset's points");
 
   s.add_float("lr.position", &c.lr.position, 0.0, 1.0, "initial position rate (x extent)");
   s.add_float("lr.position_final", &c.lr.position_final, 0.0, 1.0,

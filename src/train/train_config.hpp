@@ -39,6 +39,16 @@ struct DataOptions {
   std::string cache_dir;
 };
 
+// The out-of-core modes (`mode: offload` and `mode: naive`).
+struct OffloadConfig {
+  // Bytes of device memory the engine may use, all of it (one arena); 0: on a GPU what
+  // device.memory_budget's automatic rule gives, on the CPU backend 2 GiB.
+  std::size_t gpu_budget = 0;
+  std::string resident = "culling";    // what stays on the device for every Gaussian
+  std::string order = "tsp";           // camera order within a batch: sampled | tsp
+  std::string untouched = "deferred";  // Adam for Gaussians a batch did not see
+};
+
 struct TrainConfig {
   std::string backend = "auto";
   std::string mode = "resident";
@@ -57,8 +67,14 @@ struct TrainConfig {
   int sh_degree = 3;
   int sh_increase_every = 1000;
   int random_init_count = 100000;
+  // Where random Gaussians go: "viewed" (the region converging cameras look at) or "cameras"
+  // (the box of the camera centres).
+  std::string random_init_region = "viewed";
+  std::string init_ply;  // start from this trained model instead of points / random
+
   LearningRates lr;
   DensifyConfig densify;
+  OffloadConfig offload;
 };
 
 // Registers every key of `config` in `schema`, bound to its field.

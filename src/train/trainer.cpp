@@ -21,10 +21,16 @@ CameraSampler make_sampler(const TrainConfig& config, const ViewSource& views) {
 
 }  // namespace
 
-Trainer::Trainer(
-    const TrainConfig& config, float scene_extent, TrainableGaussians gaussians,
-    ViewSource& train_views, ViewRenderer& renderer,
-    const std::function<std::unique_ptr<ParameterStore>(TrainableGaussians&)>& make_store)
+Trainer::Trainer(const TrainConfig& config, float scene_extent, TrainableGaussians gaussians,
+                 ViewSource& train_views, ViewRenderer& renderer, const StoreFactory& make_store)
+    : Trainer(config, scene_extent, std::move(gaussians), train_views, renderer,
+              ExecutorFactory([&](TrainableGaussians& host) {
+                return make_resident_executor(make_store(host), renderer);
+              })) {}
+
+Trainer::Trainer(const TrainConfig& config, float scene_extent, TrainableGaussians gaussians,
+                 ViewSource& train_views, ViewRenderer& renderer,
+                 const ExecutorFactory& make_executor)
     : config_(config),
       extent_(scene_extent),
       gaussians_(std::move(gaussians)),
@@ -40,7 +46,16 @@ Trainer::Trainer(
   if (gaussians_.adam_m.size() != gaussians_.size()) gaussians_.reset_optimizer_state();
   const float level = config.data.background == "white" ? 1.0f : 0.0f;
   std::fill(background_, background_ + 3, level);
-  store_ = make_store(gaussians_);
+  executor_ = make_executor(gaussians_);
+  release_host_copy();
+}
+
+void Trainer::release_host_copy() {
+  if (!executor_->holds_model()) return;
+  const int sh_degree = gaussians_.params.sh_degree;
+  gaussians_ = TrainableGaussians{};
+  for (GaussianModel* m : {&gaussians_.params, &gaussians_.adam_m, &gaussians_.adam_v})
+    m->sh_degree = sh_degree;
 }
 
 void Trainer::restore(TrainingCheckpoint checkpoint) {
@@ -51,11 +66,12 @@ void Trainer::restore(TrainingCheckpoint checkpoint) {
   step_ = checkpoint.step;
   sampler_.restore(checkpoint.sampler_state);
   densify_.restore(std::move(checkpoint.densify));
-  store_->push(gaussians_);
+  executor_->push(gaussians_);
+  release_host_copy();
 }
 
 TrainingCheckpoint Trainer::checkpoint(const std::string& config_yaml) {
-  store_->pull(gaussians_);
+  executor_->pull(gaussians_, step_);
   TrainingCheckpoint c;
   c.step = step_;
   c.config_yaml = config_yaml;
@@ -66,14 +82,14 @@ TrainingCheckpoint Trainer::checkpoint(const std::string& config_yaml) {
 }
 
 const TrainableGaussians& Trainer::gaussians() {
-  store_->pull(gaussians_);
+  executor_->pull(gaussians_, step_);
   return gaussians_;
 }
 
-StepRates Trainer::rates_for_step() const {
+StepRates Trainer::rates_at(int step) const {
   const float f = lr_factor_;
   return {f * extent_ *
-              exponential_decay(config_.lr.position, config_.lr.position_final, step_,
+              exponential_decay(config_.lr.position, config_.lr.position_final, step,
                                 config_.iterations),
           f * config_.lr.sh_dc,
           f * config_.lr.sh_rest,
@@ -83,50 +99,32 @@ StepRates Trainer::rates_for_step() const {
 }
 
 StepStats Trainer::step() {
+  release_host_copy();
   const std::vector<int> batch = sampler_.next_batch(config_.batch_size);
   train_views_.prefetch(sampler_.peek(config_.batch_size));  // decode the next batch meanwhile
-  const int sh_degree = active_sh_degree(step_, config_.sh_increase_every, config_.sh_degree);
+  BatchRequest request;
+  request.views = &batch;
+  request.source = &train_views_;
+  request.step = step_ + 1;
+  request.active_sh_degree = active_sh_degree(step_, config_.sh_increase_every, config_.sh_degree);
+  request.background = background_;
+  request.ssim_weight = config_.ssim_weight;
   // Statistics are only gathered while densification can still use them.
-  const bool observe = step_ < config_.densify.until_step;
-  store_->zero_grads();
+  request.observer = step_ < config_.densify.until_step ? &densify_ : nullptr;
+  request.rates_at = [this](int step) { return rates_at(step); };
+  request.hyper = hyper_;
+  const BatchResult result = executor_->run_batch(request);
+
   StepStats stats;
-  double mse_sum = 0;
-  if (observe && visible_ids_.size() != gaussians_.size()) {
-    visible_ids_.resize(gaussians_.size());
-    for (std::size_t i = 0; i < visible_ids_.size(); ++i)
-      visible_ids_[i] = static_cast<std::uint32_t>(i);
-  }
-  for (int view : batch) {
-    const auto truth = train_views_.image(view);
-    const PinholeCamera& camera = train_views_.camera(view);
-    SPLAT_REQUIRE(truth->width == camera.width && truth->height == camera.height, "image ",
-                  train_views_.name(view), " is ", truth->width, "x", truth->height,
-                  " but its camera is ", camera.width, "x", camera.height);
-    renderer_.forward(store_->params(), camera, sh_degree, background_);
-    const LossValue value = renderer_.loss(*truth, config_.ssim_weight);
-    SPLAT_REQUIRE(std::isfinite(value.loss), "the loss of view ", train_views_.name(view),
-                  " at step ", step_ + 1, " is not finite: training diverged");
-    stats.loss += value.loss;
-    mse_sum += value.mse;
-    renderer_.backward(store_->grads(), store_->screen_grad(), store_->radii());
-    if (observe) {
-      // Densification statistics see each view separately, as in the reference.
-      const auto statistics = store_->view_statistics();
-      densify_.observe_view(visible_ids_.data(), statistics.screen_grad, statistics.radii,
-                            visible_ids_.size());
-    }
-  }
-  const float views = static_cast<float>(batch.size());
-  if (batch.size() > 1) store_->scale_grads(1.0f / views);
-  stats.loss /= views;
-  const double mse = mse_sum / views;
+  const double views = static_cast<double>(batch.size());
+  stats.loss = static_cast<float>(result.loss_sum / views);
+  const double mse = result.mse_sum / views;
   stats.psnr = mse > 0 ? static_cast<float>(-10.0 * std::log10(mse)) : 99.0f;
   ++step_;
-  store_->adam_step(rates_for_step(), step_, hyper_);
   if (densify_.acts_at(step_)) {
-    store_->pull(gaussians_);
+    executor_->pull(gaussians_, step_);
     stats.densify = densify_.after_step(step_, gaussians_);
-    if (stats.densify.changed()) store_->push(gaussians_);
+    if (stats.densify.changed()) executor_->push(gaussians_);
   }
   return stats;
 }
@@ -138,7 +136,7 @@ Evaluation Trainer::evaluate(ViewSource& views, const RenderSink& on_render) {
   ViewImage render;
   for (std::size_t v = 0; v < views.count(); ++v) {
     const auto truth = views.image(v);
-    renderer_.forward(store_->params(), views.camera(v), sh_degree, background_);
+    executor_->render(views.camera(v), sh_degree, background_);
     const ImageQuality q = renderer_.quality(*truth);
     evaluation.views.push_back({views.name(v), q.psnr, q.ssim});
     evaluation.mean_psnr += q.psnr;

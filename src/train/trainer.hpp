@@ -11,6 +11,7 @@
 
 #include "io/checkpoint.hpp"
 #include "model/densification.hpp"
+#include "train/batch_executor.hpp"
 #include "train/camera_sampler.hpp"
 #include "train/parameter_store.hpp"
 #include "train/train_config.hpp"
@@ -40,10 +41,16 @@ struct StepStats {
 
 class Trainer {
  public:
-  // `gaussians` is the initial model (or a checkpoint's, see restore()).
+  using StoreFactory = std::function<std::unique_ptr<ParameterStore>(TrainableGaussians&)>;
+  using ExecutorFactory = std::function<std::unique_ptr<BatchExecutor>(TrainableGaussians&)>;
+
+  // `gaussians` is the initial model (or a checkpoint's, see restore()). Resident training
+  // over the store `make_store` builds.
   Trainer(const TrainConfig& config, float scene_extent, TrainableGaussians gaussians,
-          ViewSource& train_views, ViewRenderer& renderer,
-          const std::function<std::unique_ptr<ParameterStore>(TrainableGaussians&)>& make_store);
+          ViewSource& train_views, ViewRenderer& renderer, const StoreFactory& make_store);
+  // Any executor (resident or offloaded); `renderer` is the one the executor renders with.
+  Trainer(const TrainConfig& config, float scene_extent, TrainableGaussians gaussians,
+          ViewSource& train_views, ViewRenderer& renderer, const ExecutorFactory& make_executor);
 
   // Continues from a checkpoint written by this configuration.
   void restore(TrainingCheckpoint checkpoint);
@@ -52,7 +59,8 @@ class Trainer {
   // One optimizer step (a batch of train.batch_size views).
   StepStats step();
   int steps_done() const { return step_; }
-  std::size_t gaussian_count() const { return gaussians_.size(); }
+  ExecutorMetrics executor_metrics() const { return executor_->metrics(); }
+  std::size_t gaussian_count() const { return executor_->size(); }
 
   // Renders every view of `views` with the current model; `on_render` gets each image.
   using RenderSink =
@@ -63,21 +71,23 @@ class Trainer {
   const TrainableGaussians& gaussians();
 
  private:
-  StepRates rates_for_step() const;
+  // The learning rates of optimizer step `step` (1-based).
+  StepRates rates_at(int step) const;
+  // The host copy is a snapshot when the executor holds the model: released before training on.
+  void release_host_copy();
 
   TrainConfig config_;
   float extent_;
   TrainableGaussians gaussians_;
   ViewSource& train_views_;
   ViewRenderer& renderer_;
-  std::unique_ptr<ParameterStore> store_;
+  std::unique_ptr<BatchExecutor> executor_;
   CameraSampler sampler_;
   Default3dgsStrategy densify_;
   AdamHyper hyper_;
   float lr_factor_;
   int step_ = 0;
   float background_[3];
-  std::vector<std::uint32_t> visible_ids_;  // 0..N-1: every Gaussian reports per view
 };
 
 }  // namespace splat

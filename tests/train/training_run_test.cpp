@@ -77,6 +77,12 @@ TEST_CASE("training run: bartoszek's test PSNR rises well above the initial mode
   CHECK(metrics["test"]["views"] == 3);
   CHECK(metrics["memory"]["peak_device_bytes"] == 0);
   CHECK(metrics["memory"]["peak_host_bytes"].get<std::size_t>() > 0);
+
+  // A new run can start from the trained model (PLY import): one more step keeps its quality.
+  TrainRunOptions from_ply = bartoszek_run(dir / "from_ply", 1);
+  from_ply.overrides.push_back("model.init_ply=" + (out / "point_cloud.ply").string());
+  const TrainRunResult continued = run_training(from_ply);
+  CHECK(continued.test_psnr > trained.test_psnr - 1.0);
 }
 
 TEST_CASE("training run: a resumed run equals an uninterrupted one", "[run]") {

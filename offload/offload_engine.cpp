@@ -1,0 +1,487 @@
+#include "offload/offload_engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iterator>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "offload/frustum_culling.hpp"
+
+namespace splat {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double now_seconds() {
+  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+}
+
+// Adds the wall time of a scope to a counter.
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(double& total) : total_(total), start_(now_seconds()) {}
+  ~PhaseTimer() { total_ += now_seconds() - start_; }
+
+ private:
+  double& total_;
+  double start_;
+};
+
+VisibleSet union_of(const std::vector<VisibleSet>& sets) {
+  VisibleSet all;
+  for (const VisibleSet& s : sets) all.insert(all.end(), s.begin(), s.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+// Rows refreshed per chunk of a culling-set update (bounds the pinned scratch).
+constexpr std::size_t kSphereChunk = std::size_t{1} << 18;
+
+}  // namespace
+
+OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compute,
+                             ViewRenderer& renderer, std::unique_ptr<DeviceRows> rows,
+                             const OffloadOptions& options, const TrainableGaussians& initial,
+                             const ViewSource& train_views)
+    : backend_(backend),
+      arena_(arena),
+      compute_(compute),
+      renderer_(renderer),
+      rows_(std::move(rows)),
+      options_(options),
+      train_views_(train_views),
+      store_(backend, initial.params.sh_degree),
+      adam_(store_, options.untouched),
+      partials_(kGeometryWidth, store_.width(ParamGroup::Appearance)),
+      copy_(backend.create_stream()) {
+  for (InHalf& h : in_) {
+    h.gathered = std::make_unique<CpuEvent>();
+    h.h2d_done = backend.create_event();
+    h.unpacked = backend.create_event();
+  }
+  for (OutHalf& h : out_) {
+    h.adam_done = std::make_unique<CpuEvent>();
+    h.packed = backend.create_event();
+    h.d2h_done = backend.create_event();
+  }
+  metrics_.streamed = true;
+  push(initial);
+  log_info(plan_.describe());
+}
+
+OffloadEngine::~OffloadEngine() {
+  synchronize_all();
+}
+
+void OffloadEngine::synchronize_all() noexcept {
+  for (Stream* s : {static_cast<Stream*>(&gather_worker_), copy_.get(), &compute_,
+                    static_cast<Stream*>(&adam_worker_)}) {
+    try {
+      s->synchronize();
+    } catch (...) {
+      // Unwinding already reports the first failure; later ones are consequences.
+    }
+  }
+}
+
+void OffloadEngine::push(const TrainableGaussians& host) {
+  synchronize_all();
+  residency_.clear();
+  partials_.clear();
+  // Release the device side first: a plan for a new N may lay the arena out differently.
+  working_set_ = WorkingSet();
+  spheres_ = Buffer();
+  for (InHalf& h : in_) h.incoming_geometry = Buffer(), h.incoming_appearance = Buffer();
+  for (OutHalf& h : out_) h.outgoing_geometry = Buffer(), h.outgoing_appearance = Buffer();
+  store_.load(host);
+  completed_step_ = 0;
+  for (std::size_t i = 0; i < store_.size(); ++i)
+    completed_step_ = std::max(completed_step_, store_.adam_steps(i));
+  replan();
+  allocate();
+  refresh_culling_all();
+}
+
+void OffloadEngine::replan() {
+  OffloadPlanInput in;
+  in.budget = arena_.budget();
+  in.gaussians = store_.size();
+  in.sh_degree = store_.sh_degree();
+  in.whole_model = options_.whole_model;
+  in.render_reserve = options_.render_reserve;
+  in.visible_fraction = 1.0;
+  plan_ = plan_offload(in);
+  if (!options_.whole_model && store_.size() > 0) {
+    // The scene's visible fraction: cull every training camera on the host once (the culling
+    // set does not exist on the device yet).
+    TrainableGaussians snapshot;
+    GaussianModel& m = snapshot.params;
+    m.sh_degree = store_.sh_degree();
+    m.resize(store_.size());
+    std::vector<float> spheres(store_.size() * 4);
+    for (std::size_t i = 0; i < store_.size(); ++i) {
+      const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, i);
+      for (int a = 0; a < 3; ++a) spheres[i * 4 + a] = g[a];
+      spheres[i * 4 + 3] = kCullingSigmas * std::exp(std::max({g[3], g[4], g[5]}));
+    }
+    std::vector<PinholeCamera> cameras;
+    for (std::size_t v = 0; v < train_views_.count(); ++v)
+      cameras.push_back(train_views_.camera(v));
+    const auto visible = cull_cameras_cpu(spheres.data(), store_.size(), cameras);
+    std::size_t largest = 0;
+    for (const VisibleSet& s : visible) largest = std::max(largest, s.size());
+    in.visible_fraction = static_cast<double>(largest) / static_cast<double>(store_.size());
+    plan_ = plan_offload(in);
+  }
+  SPLAT_REQUIRE(plan_.capacity > 0, "offload.gpu_budget (", plan_.input.budget,
+                " bytes) holds no working set next to the culling set of ", store_.size(),
+                " Gaussians: raise offload.gpu_budget");
+}
+
+void OffloadEngine::allocate() {
+  const std::size_t capacity = plan_.capacity;
+  const std::size_t aw = store_.width(ParamGroup::Appearance);
+  const std::size_t geometry_bytes = plan_.chunk_rows * kGeometryWidth * sizeof(float);
+  const std::size_t appearance_bytes = plan_.chunk_rows * aw * sizeof(float);
+  if (!options_.whole_model)
+    spheres_ = arena_.allocate(std::max<std::size_t>(store_.size(), 1) * 4 * sizeof(float),
+                               "offload: culling set");
+  working_set_ = WorkingSet(arena_, capacity, store_.sh_degree());
+  // Host staging only grows: it is pinned memory, costly to allocate.
+  const auto pinned = [&](Buffer& b, std::size_t bytes) {
+    if (b.bytes() < bytes) b = Buffer::allocate(backend_, MemorySpace::PinnedHost, bytes);
+  };
+  for (InHalf& h : in_) {
+    h.incoming_geometry = arena_.allocate(geometry_bytes, "offload: incoming rows");
+    h.incoming_appearance = arena_.allocate(appearance_bytes, "offload: incoming rows");
+    pinned(h.staging_geometry, geometry_bytes);
+    pinned(h.staging_appearance, appearance_bytes);
+  }
+  for (OutHalf& h : out_) {
+    h.outgoing_geometry = arena_.allocate(geometry_bytes, "offload: outgoing gradients");
+    h.outgoing_appearance = arena_.allocate(appearance_bytes, "offload: outgoing gradients");
+    pinned(h.returned_geometry, geometry_bytes);
+    pinned(h.returned_appearance, appearance_bytes);
+  }
+  pinned(host_statistics_, capacity * 3 * sizeof(float));
+  residency_ = ResidencyMap(capacity);
+}
+
+void OffloadEngine::refresh_culling(const std::uint32_t* ids, std::size_t count) {
+  if (options_.whole_model || count == 0) return;
+  if (sphere_ids_.empty()) {
+    sphere_ids_ =
+        Buffer::allocate(backend_, MemorySpace::PinnedHost, kSphereChunk * sizeof(std::uint32_t));
+    sphere_rows_ =
+        Buffer::allocate(backend_, MemorySpace::PinnedHost, kSphereChunk * 4 * sizeof(float));
+  }
+  for (std::size_t begin = 0; begin < count; begin += kSphereChunk) {
+    const std::size_t n = std::min(kSphereChunk, count - begin);
+    compute_.synchronize();  // the previous chunk's scratch has been read
+    std::uint32_t* chunk_ids = sphere_ids_.as<std::uint32_t>();
+    float* rows = sphere_rows_.as<float>();
+#pragma omp parallel for schedule(static) if (n > 8192)
+    for (long long i = 0; i < static_cast<long long>(n); ++i) {
+      const std::uint32_t id = ids ? ids[begin + i] : static_cast<std::uint32_t>(begin + i);
+      const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, id);
+      chunk_ids[i] = id;
+      for (int a = 0; a < 3; ++a) rows[i * 4 + a] = g[a];
+      // The same bound build_culling_spheres computes.
+      rows[i * 4 + 3] = kCullingSigmas * std::exp(std::max({g[3], g[4], g[5]}));
+    }
+    rows_->write_spheres(chunk_ids, rows, n, spheres_.as<float>());
+  }
+  compute_.synchronize();
+}
+
+void OffloadEngine::refresh_culling_all() {
+  refresh_culling(nullptr, store_.size());
+}
+
+std::vector<VisibleSet> OffloadEngine::cull(const std::vector<PinholeCamera>& cameras) {
+  if (!options_.whole_model) return rows_->cull(spheres_.as<float>(), store_.size(), cameras);
+  VisibleSet all(store_.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
+  return std::vector<VisibleSet>(cameras.size(), all);
+}
+
+void OffloadEngine::check_fits(const std::vector<VisibleSet>& visible,
+                               const std::vector<std::string>& names) {
+  for (std::size_t c = 0; c < visible.size(); ++c)
+    if (visible[c].size() > residency_.capacity())
+      refuse_working_set(plan_, names[c], visible[c].size());
+}
+
+void OffloadEngine::gather_through(std::size_t chunk) {
+  for (; gathered_ <= chunk && gathered_ < chunks_.size(); ++gathered_) {
+    const Chunk c = chunks_[gathered_];
+    InHalf& half = in_[(in_count_ + gathered_) % 2];
+    {
+      // The staging half is free once the copy that last read it is done.
+      PhaseTimer idle(metrics_.seconds.idle);
+      half.h2d_done->synchronize();
+    }
+    gather_worker_.host_task([this, &half, c] {
+      PhaseTimer timer(metrics_.seconds.gather);
+      const std::uint32_t* ids = c.ids->data() + c.begin;
+      store_.gather(ParamGroup::Geometry, ParamState::Value, ids, c.end - c.begin,
+                    half.staging_geometry.as<float>());
+      store_.gather(ParamGroup::Appearance, ParamState::Value, ids, c.end - c.begin,
+                    half.staging_appearance.as<float>());
+    });
+    half.gathered->record(gather_worker_);
+  }
+}
+
+void OffloadEngine::load(std::size_t chunk) {
+  gather_through(chunk + 1);  // the next chunk is gathered while this one crosses
+  const Chunk c = chunks_[chunk];
+  InHalf& half = in_[(in_count_ + chunk) % 2];
+  const std::size_t count = c.end - c.begin;
+  const std::size_t aw = store_.width(ParamGroup::Appearance);
+  {
+    PhaseTimer idle(metrics_.seconds.idle);
+    half.gathered->synchronize();  // the rows are in the staging half
+  }
+  copy_->wait(*half.unpacked);  // the incoming half has been unpacked
+  copy_->host_task([this] { copy_started_ = now_seconds(); });
+  copy_->copy_async(half.incoming_geometry.data(), half.staging_geometry.data(),
+                    count * kGeometryWidth * sizeof(float));
+  copy_->copy_async(half.incoming_appearance.data(), half.staging_appearance.data(),
+                    count * aw * sizeof(float));
+  copy_->host_task([this] { metrics_.seconds.h2d += now_seconds() - copy_started_; });
+  half.h2d_done->record(*copy_);
+  if (!evaluating_) {
+    metrics_.h2d_bytes += count * (kGeometryWidth + aw) * sizeof(float);
+    metrics_.loaded_gaussians += count;
+  }
+
+  const std::size_t first =
+      residency_.admit(VisibleSet(c.ids->begin() + c.begin, c.ids->begin() + c.end));
+  const GaussianArrays params = working_set_.params(residency_.capacity());
+  const GaussianArrays grads = working_set_.grads(residency_.capacity());
+  compute_.wait(*half.h2d_done);
+  rows_->unpack(half.incoming_geometry.as<float>(), half.incoming_appearance.as<float>(), count,
+                first, params);
+  // Gradients accumulate (+=) from zero in every slot that arrives.
+  for (auto [array, width] : {std::pair{grads.means, std::size_t{3}},
+                              {grads.log_scales, 3},
+                              {grads.rotations, 4},
+                              {grads.opacity_logits, 1},
+                              {grads.sh, aw}})
+    compute_.fill_async(array + first * width, 0, count * width * sizeof(float));
+  half.unpacked->record(compute_);
+}
+
+void OffloadEngine::send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
+                              std::size_t finished, float grad_scale) {
+  const std::size_t aw = store_.width(ParamGroup::Appearance);
+  const GaussianArrays grads = working_set_.grads(residency_.capacity());
+  for (std::size_t begin = 0; begin < ids.size(); begin += plan_.chunk_rows) {
+    const std::size_t end = std::min(ids.size(), begin + plan_.chunk_rows);
+    OutHalf& half = out_[out_count_++ % 2];
+    compute_.wait(*half.d2h_done);  // the outgoing half has been copied out
+    rows_->pack_gradients(std::vector<std::uint32_t>(slots.begin() + begin, slots.begin() + end),
+                          grads, half.outgoing_geometry.as<float>(),
+                          half.outgoing_appearance.as<float>());
+    half.packed->record(compute_);
+    {
+      PhaseTimer idle(metrics_.seconds.idle);
+      half.adam_done->synchronize();  // the returned half has been consumed
+    }
+    const std::size_t count = end - begin;
+    copy_->wait(*half.packed);
+    copy_->host_task([this] { copy_started_ = now_seconds(); });
+    copy_->copy_async(half.returned_geometry.data(), half.outgoing_geometry.data(),
+                      count * kGeometryWidth * sizeof(float));
+    copy_->copy_async(half.returned_appearance.data(), half.outgoing_appearance.data(),
+                      count * aw * sizeof(float));
+    copy_->host_task([this] { metrics_.seconds.d2h += now_seconds() - copy_started_; });
+    half.d2h_done->record(*copy_);
+    metrics_.d2h_bytes += count * (kGeometryWidth + aw) * sizeof(float);
+
+    // On the host: hold partial gradients, and update each Gaussian at its last use.
+    const std::uint32_t* chunk_ids = ids.data() + begin;
+    const std::size_t done = finished > begin ? std::min(finished, end) - begin : 0;
+    adam_worker_.host_task([this, &half, chunk_ids, count, done, aw, grad_scale] {
+      half.d2h_done->synchronize();
+      PhaseTimer timer(metrics_.seconds.cpu_adam);
+      float* geometry = half.returned_geometry.as<float>();
+      float* appearance = half.returned_appearance.as<float>();
+      partials_.add(chunk_ids + done, count - done, geometry + done * kGeometryWidth,
+                    appearance + done * aw);
+      partials_.take(chunk_ids, done, geometry, appearance);
+      adam_.update(chunk_ids, done, geometry, appearance, grad_scale);
+    });
+    half.adam_done->record(adam_worker_);
+  }
+}
+
+BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
+  const double batch_start = now_seconds();
+  struct Guard {  // on failure, no queued task may outlive what it points to
+    OffloadEngine* engine;
+    ~Guard() {
+      if (std::uncaught_exceptions()) engine->synchronize_all();
+    }
+  } guard{this};
+
+  const std::vector<int>& views = *r.views;
+  const int cameras = static_cast<int>(views.size());
+  std::vector<PinholeCamera> batch_cameras;
+  std::vector<std::string> names;
+  for (int v : views) {
+    batch_cameras.push_back(r.source->camera(v));
+    names.push_back(r.source->name(v));
+  }
+  std::vector<VisibleSet> visible;
+  {
+    PhaseTimer timer(metrics_.seconds.culling);
+    visible = cull(batch_cameras);
+  }
+  check_fits(visible, names);
+  ViewSchedule schedule;
+  {
+    PhaseTimer timer(metrics_.seconds.scheduling);
+    ScheduleOptions so;
+    so.order = options_.whole_model ? ViewOrder::Sampled : options_.order;
+    schedule = schedule_views(visible, so);
+  }
+  metrics_.loaded_gaussians_sampled_order += schedule.sampled_order_loads;
+  metrics_.loaded_gaussians_lower_bound += schedule.distinct;
+  const VisibleSet touched = union_of(visible);
+
+  adam_.begin_step(r.step, r.rates_at, r.hyper);
+  {
+    // Deferred: the rows about to be used first take the zero-gradient steps they skipped.
+    PhaseTimer timer(metrics_.seconds.cpu_adam);
+    adam_.catch_up(touched.data(), touched.size(), r.step - 1);
+  }
+
+  // Leaving after step k: finished ones (last use) first, then returning ones.
+  std::vector<VisibleSet> leaving(cameras);
+  for (int k = 0; k < cameras; ++k) {
+    leaving[k] = schedule.finished[k];
+    leaving[k].insert(leaving[k].end(), schedule.returning[k].begin(), schedule.returning[k].end());
+  }
+  const float grad_scale = cameras > 1 ? 1.0f / static_cast<float>(cameras) : 1.0f;
+  BatchResult result;
+
+  // Inbound chunks of the whole batch, in order; first_chunk[k] is camera k's first.
+  chunks_.clear();
+  gathered_ = 0;
+  std::vector<std::size_t> first_chunk(cameras + 1);
+  for (int k = 0; k < cameras; ++k) {
+    first_chunk[k] = chunks_.size();
+    const VisibleSet& fetch = schedule.fetch[k];
+    for (std::size_t b = 0; b < fetch.size(); b += plan_.chunk_rows)
+      chunks_.push_back({&fetch, b, std::min(fetch.size(), b + plan_.chunk_rows)});
+  }
+  first_chunk[cameras] = chunks_.size();
+
+  for (int k = 0; k < cameras; ++k) {
+    const int view = views[schedule.order[k]];
+    // Rows the device lacks: staging -> incoming (copy stream) -> slots (compute stream).
+    for (std::size_t c = first_chunk[k]; c < first_chunk[k + 1]; ++c) load(c);
+    // The next camera's first rows are gathered while this one renders.
+    gather_through(first_chunk[k + 1]);
+
+    const auto truth = r.source->image(view);
+    check_view_image(*r.source, view, *truth);
+    const std::size_t count = residency_.size();
+    {
+      PhaseTimer timer(metrics_.seconds.render_forward);
+      if (backend_.kind() == BackendKind::Cpu) {
+        PhaseTimer idle(metrics_.seconds.idle);
+        compute_.synchronize();  // the CPU renderer runs on this thread
+      }
+      renderer_.forward(working_set_.params(count), r.source->camera(view), r.active_sh_degree,
+                        r.background);
+    }
+    {
+      PhaseTimer timer(metrics_.seconds.render_backward);
+      const LossValue value = renderer_.loss(*truth, r.ssim_weight);
+      check_view_loss(*r.source, view, r.step, value);
+      result.loss_sum += value.loss;
+      result.mse_sum += value.mse;
+      renderer_.backward(working_set_.grads(count), working_set_.screen_grad(),
+                         working_set_.radii());
+    }
+    ++metrics_.images;
+    if (r.observer) {
+      float* statistics = host_statistics_.as<float>();
+      compute_.copy_async(statistics, working_set_.screen_grad(), count * 2 * sizeof(float));
+      compute_.copy_async(statistics + count * 2, working_set_.radii(), count * sizeof(float));
+      compute_.synchronize();
+      r.observer->observe_view(residency_.slot_ids().data(), statistics, statistics + count * 2,
+                               count);
+    }
+
+    // Gaussians the next camera does not need leave: their gradients go back to the host,
+    // then the survivors close the holes.
+    std::vector<std::uint32_t> slots;
+    const SlotMoves moves = residency_.evict(leaving[k], slots);
+    send_back(leaving[k], slots, schedule.finished[k].size(), grad_scale);
+    rows_->move(moves, working_set_.params(residency_.capacity()),
+                working_set_.grads(residency_.capacity()));
+  }
+  in_count_ += chunks_.size();
+  {
+    PhaseTimer idle(metrics_.seconds.idle);
+    adam_worker_.synchronize();
+    copy_->synchronize();
+    compute_.synchronize();
+    gather_worker_.synchronize();
+  }
+  SPLAT_REQUIRE(residency_.size() == 0 && partials_.held() == 0,
+                "offload engine: the batch ended with ", residency_.size(),
+                " Gaussians resident and ", partials_.held(), " partial gradients held");
+  {
+    PhaseTimer timer(metrics_.seconds.cpu_adam);
+    adam_.finish_step();
+  }
+  {
+    PhaseTimer timer(metrics_.seconds.culling);
+    if (options_.untouched == UntouchedPolicy::Dense)
+      refresh_culling_all();
+    else
+      refresh_culling(touched.data(), touched.size());
+  }
+  completed_step_ = r.step;
+  ++metrics_.batches;
+  metrics_.seconds.batches += now_seconds() - batch_start;
+  return result;
+}
+
+void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
+                           const float background[3]) {
+  synchronize_all();
+  residency_.clear();
+  const auto visible = cull({camera});
+  check_fits(visible, {"(evaluation view)"});
+  // Deferred rows catch up so the view shows what dense Adam would have.
+  adam_.catch_up(visible[0].data(), visible[0].size(), completed_step_);
+  chunks_.clear();
+  gathered_ = 0;
+  for (std::size_t b = 0; b < visible[0].size(); b += plan_.chunk_rows)
+    chunks_.push_back({&visible[0], b, std::min(visible[0].size(), b + plan_.chunk_rows)});
+  evaluating_ = true;
+  for (std::size_t c = 0; c < chunks_.size(); ++c) load(c);
+  evaluating_ = false;
+  in_count_ += chunks_.size();
+  if (backend_.kind() == BackendKind::Cpu) compute_.synchronize();
+  renderer_.forward(working_set_.params(residency_.size()), camera, active_sh_degree, background);
+  residency_.clear();
+}
+
+void OffloadEngine::pull(TrainableGaussians& host, int step) {
+  synchronize_all();
+  adam_.catch_up_all(step);
+  host = store_.to_trainable();
+}
+
+}  // namespace splat

@@ -1,0 +1,128 @@
+// The out-of-core engine: a BatchExecutor that keeps every Gaussian's parameters and Adam state
+// in the pinned host GaussianStore and, per batch, streams each camera's visible Gaussians
+// through a working set in the device arena (DESIGN.md section 1):
+//   cull all cameras (culling set only) -> order them (cache/view_schedule) -> per camera:
+//   gather the rows it needs and the device lacks into one half of a pinned staging area
+//   (a worker thread, one camera ahead), copy them on a dedicated copy stream, unpack into
+//   slots, render / loss / backward, pack the gradients of the Gaussians the next camera does
+//   not need and copy them back; on the host, partial gradients of Gaussians used again later
+//   are held, and Adam runs for each Gaussian once its last use is done, on another worker
+//   thread while the next cameras render.
+// Parameters do not change inside a batch, so keeping a Gaussian resident across cameras is
+// exact; with `whole_model` every camera gets every Gaussian (the naive offload baseline).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cache/residency_map.hpp"
+#include "cache/view_schedule.hpp"
+#include "core/backend.hpp"
+#include "core/cpu_stream.hpp"
+#include "core/device_arena.hpp"
+#include "offload/device_rows.hpp"
+#include "offload/gaussian_store.hpp"
+#include "offload/offload_plan.hpp"
+#include "offload/partial_gradients.hpp"
+#include "offload/row_adam.hpp"
+#include "offload/untouched_policy.hpp"
+#include "offload/working_set.hpp"
+#include "train/batch_executor.hpp"
+
+namespace splat {
+
+struct OffloadOptions {
+  ViewOrder order = ViewOrder::Sampled;
+  UntouchedPolicy untouched = UntouchedPolicy::Deferred;
+  bool whole_model = false;        // naive mode
+  std::size_t render_reserve = 0;  // arena bytes left to the renderer's own workspaces
+};
+
+class OffloadEngine final : public BatchExecutor {
+ public:
+  // `arena` is the whole GPU budget; `compute` is the stream `renderer` works on. Plans the
+  // budget with `train_views`' cameras and refuses if one cannot fit.
+  OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compute, ViewRenderer& renderer,
+                std::unique_ptr<DeviceRows> rows, const OffloadOptions& options,
+                const TrainableGaussians& initial, const ViewSource& train_views);
+  ~OffloadEngine() override;
+
+  BatchResult run_batch(const BatchRequest& request) override;
+  void render(const PinholeCamera& camera, int active_sh_degree,
+              const float background[3]) override;
+  std::size_t size() const override { return store_.size(); }
+  void pull(TrainableGaussians& host, int step) override;
+  void push(const TrainableGaussians& host) override;
+  bool holds_model() const override { return true; }
+  ExecutorMetrics metrics() const override { return metrics_; }
+
+  const OffloadPlan& plan() const { return plan_; }
+
+ private:
+  // Rows cross in chunks of plan_.chunk_rows, alternating between the two halves of a double
+  // buffer each way, so staging stays small whatever a camera needs.
+  struct InHalf {
+    Buffer staging_geometry, staging_appearance;    // pinned host, rows to send
+    Buffer incoming_geometry, incoming_appearance;  // device, rows received
+    std::unique_ptr<Event> gathered, h2d_done, unpacked;
+  };
+  struct OutHalf {
+    Buffer outgoing_geometry, outgoing_appearance;  // device, gradient rows to send back
+    Buffer returned_geometry, returned_appearance;  // pinned host, gradient rows received
+    std::unique_ptr<Event> packed, d2h_done, adam_done;
+  };
+  struct Chunk {  // rows [begin, end) of the fetch list of one step
+    const VisibleSet* ids;
+    std::size_t begin, end;
+  };
+
+  void replan();
+  void allocate();
+  void refresh_culling(const std::uint32_t* ids, std::size_t count);
+  void refresh_culling_all();
+  std::vector<VisibleSet> cull(const std::vector<PinholeCamera>& cameras);
+  void check_fits(const std::vector<VisibleSet>& visible, const std::vector<std::string>& names);
+  void gather_through(std::size_t chunk);
+  // Streams `chunk` into the working set (admitting its ids) on the copy and compute streams.
+  void load(std::size_t chunk);
+  // Sends the gradients of `ids` (finished ones first) home and hands them to CPU Adam.
+  void send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
+                 std::size_t finished, float grad_scale);
+  void synchronize_all() noexcept;
+
+  Backend& backend_;
+  DeviceArena& arena_;
+  Stream& compute_;
+  ViewRenderer& renderer_;
+  std::unique_ptr<DeviceRows> rows_;
+  OffloadOptions options_;
+  const ViewSource& train_views_;
+
+  GaussianStore store_;
+  RowAdam adam_;
+  PartialGradients partials_;
+  ResidencyMap residency_;
+  OffloadPlan plan_;
+  int completed_step_ = 0;
+
+  std::unique_ptr<Stream> copy_;
+  CpuStream gather_worker_, adam_worker_;
+  Buffer spheres_;  // device culling set, N x 4
+  WorkingSet working_set_;
+  std::array<InHalf, 2> in_;
+  std::array<OutHalf, 2> out_;
+  std::vector<Chunk> chunks_;  // this batch's inbound chunks, in order
+  std::size_t gathered_ = 0;   // chunks_ handed to the gather worker so far
+  std::size_t in_count_ = 0, out_count_ = 0;
+  bool evaluating_ = false;  // evaluation renders do not count as training transfers  // chunks
+                             // ever sent each way: the half in use
+  Buffer host_statistics_;   // pinned: screen gradients and radii of one view
+  Buffer sphere_ids_, sphere_rows_;  // pinned: culling-set refresh in chunks
+  double copy_started_ = 0;          // set and read on the copy stream only
+  ExecutorMetrics metrics_;
+};
+
+}  // namespace splat

@@ -1,0 +1,77 @@
+#include "offload/offload_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/byte_size.hpp"
+#include "core/error.hpp"
+#include "model/gaussian_model.hpp"
+#include "offload/gaussian_store.hpp"
+#include "offload/working_set.hpp"
+
+namespace splat {
+
+namespace {
+// Each arena allocation rounds up to its alignment; a few dozen of them are live.
+constexpr std::size_t kAllocationSlack = 64 * 1024;
+}  // namespace
+
+std::size_t culling_bytes_per_gaussian() {
+  // x, y, z, radius; plus one visible-id entry the device culler writes per Gaussian.
+  return 4 * sizeof(float) + sizeof(std::uint32_t);
+}
+
+std::size_t streamed_row_bytes(int sh_degree) {
+  return (kGeometryWidth + static_cast<std::size_t>(sh_coefficient_count(sh_degree)) * 3) *
+         sizeof(float);
+}
+
+OffloadPlan plan_offload(const OffloadPlanInput& in) {
+  OffloadPlan plan;
+  plan.input = in;
+  const std::size_t row = streamed_row_bytes(in.sh_degree);
+  plan.device_bytes_per_gaussian = in.whole_model ? 0 : culling_bytes_per_gaussian();
+  plan.host_bytes_per_gaussian = 3 * row + sizeof(std::int32_t);
+  plan.slot_bytes = WorkingSet::bytes_per_row(in.sh_degree) + sizeof(std::uint32_t);
+  const std::size_t n_sized = plan.device_bytes_per_gaussian * in.gaussians;
+  // Rows cross in chunks, so staging is a small fixed share of the budget: a sixteenth of
+  // what a staging-free working set could hold, within [256, 65536] rows.
+  const std::size_t base = in.render_reserve + kAllocationSlack;
+  const std::size_t spare = in.budget > n_sized + base ? in.budget - n_sized - base : 0;
+  plan.chunk_rows = std::clamp<std::size_t>(spare / plan.slot_bytes / 16, 256, 65536);
+  plan.fixed_bytes = base + 4 * plan.chunk_rows * row;
+  if (in.budget > n_sized + plan.fixed_bytes)
+    plan.capacity = (in.budget - n_sized - plan.fixed_bytes) / plan.slot_bytes;
+  if (in.whole_model)
+    plan.capacity = std::min(plan.capacity, std::max<std::size_t>(in.gaussians, 1));
+  const double per_gaussian =
+      static_cast<double>(plan.device_bytes_per_gaussian) +
+      std::clamp(in.visible_fraction, 0.0, 1.0) * static_cast<double>(plan.slot_bytes);
+  if (in.budget > plan.fixed_bytes && per_gaussian > 0)
+    plan.largest_gaussians =
+        static_cast<std::size_t>(std::floor((in.budget - plan.fixed_bytes) / per_gaussian));
+  return plan;
+}
+
+std::string OffloadPlan::describe() const {
+  return str_cat("offload plan: budget ", format_bytes(input.budget), "; device ",
+                 device_bytes_per_gaussian, " B per Gaussian (N-sized) + ", slot_bytes,
+                 " B per working-set row; host ", host_bytes_per_gaussian,
+                 " B per Gaussian; working set holds ", capacity, " Gaussians (", input.gaussians,
+                 " in the model, largest camera sees ",
+                 static_cast<int>(std::lround(input.visible_fraction * 1000)) / 10.0,
+                 "%); largest model this budget supports: ", largest_gaussians, " Gaussians");
+}
+
+void refuse_working_set(const OffloadPlan& plan, const std::string& camera, std::size_t visible) {
+  const std::size_t needed = plan.device_bytes_per_gaussian * plan.input.gaussians +
+                             plan.fixed_bytes + visible * plan.slot_bytes;
+  fail("camera ", camera, " sees ", visible, " Gaussians but offload.gpu_budget (",
+       format_bytes(plan.input.budget), ") leaves a working set of only ", plan.capacity, " (",
+       plan.slot_bytes, " B each after ",
+       format_bytes(plan.device_bytes_per_gaussian * plan.input.gaussians),
+       " for the culling set): raise offload.gpu_budget to at least ", format_bytes(needed),
+       ", or lower model.sh_degree or densify.max_gaussians");
+}
+
+}  // namespace splat

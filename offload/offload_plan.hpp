@@ -1,0 +1,43 @@
+// What a GPU budget allows, decided before the first step: bytes per Gaussian on each side, the
+// working-set capacity left after the N-sized culling set and the renderer's share, and the
+// largest model the budget supports at the scene's visible fraction. Printed at the start of a
+// run; a camera whose visible set cannot fit is refused with what to change.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace splat {
+
+struct OffloadPlanInput {
+  std::size_t budget = 0;     // offload.gpu_budget
+  std::size_t gaussians = 0;  // N now
+  int sh_degree = 3;
+  bool whole_model = false;        // naive mode: no culling, the working set is the model
+  std::size_t render_reserve = 0;  // arena bytes kept for the renderer's workspaces
+  double visible_fraction = 1;     // largest share of N one training camera sees
+};
+
+struct OffloadPlan {
+  OffloadPlanInput input;
+  std::size_t device_bytes_per_gaussian = 0;  // N-sized device memory (the culling set)
+  std::size_t host_bytes_per_gaussian = 0;    // parameters, moments and step of the store
+  std::size_t slot_bytes = 0;   // per working-set row: parameters, gradients, statistics
+  std::size_t chunk_rows = 0;   // rows per transfer chunk (two in, two out are on the device)
+  std::size_t fixed_bytes = 0;  // transfer chunks, renderer reserve and allocation slack
+  std::size_t capacity = 0;     // working-set rows the budget leaves (0: none)
+  std::size_t largest_gaussians = 0;
+  std::string describe() const;
+};
+
+OffloadPlan plan_offload(const OffloadPlanInput& input);
+
+// Device bytes per Gaussian of the culling set and per streamed row (parameters of both groups).
+std::size_t culling_bytes_per_gaussian();
+std::size_t streamed_row_bytes(int sh_degree);
+
+// The refusal when `visible` Gaussians must be resident at once and only `capacity` fit.
+[[noreturn]] void refuse_working_set(const OffloadPlan& plan, const std::string& camera,
+                                     std::size_t visible);
+
+}  // namespace splat

@@ -1,0 +1,33 @@
+// Gradients of Gaussians that left the working set while a later camera of the batch still
+// needs them: held on the host, only for those, until their last use. Nothing N-sized.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+namespace splat {
+
+class PartialGradients {
+ public:
+  PartialGradients(std::size_t geometry_width, std::size_t appearance_width)
+      : geometry_width_(geometry_width), appearance_width_(appearance_width) {}
+
+  // Adds `count` gradient rows (geometry and appearance) to what is held for `ids`.
+  void add(const std::uint32_t* ids, std::size_t count, const float* geometry,
+           const float* appearance);
+  // For rows at their last use: adds what is held for each id into its rows (held + row, the
+  // order add() uses) and forgets it.
+  void take(const std::uint32_t* ids, std::size_t count, float* geometry, float* appearance);
+  std::size_t held() const { return index_.size(); }
+  void clear();
+
+ private:
+  std::size_t geometry_width_, appearance_width_;
+  std::unordered_map<std::uint32_t, std::size_t> index_;  // id -> row in the pools
+  std::vector<std::size_t> free_rows_;
+  std::vector<float> geometry_, appearance_;
+};
+
+}  // namespace splat

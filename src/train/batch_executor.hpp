@@ -1,0 +1,100 @@
+// What the trainer asks of the component that runs one optimizer step: render, differentiate and
+// optimise a batch of views, render single views for evaluation, and hand the model to the host
+// (densification, checkpoints, export) and take it back. The resident executor runs the batch
+// over a ParameterStore; the offload engine (offload/) streams each view's visible Gaussians
+// through a bounded working set instead. The trainer's recipe (sampling, schedules,
+// densification decisions) is the same for both.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/error.hpp"
+#include "math/adam.hpp"
+#include "model/densification.hpp"
+#include "model/trainable_gaussians.hpp"
+#include "train/parameter_store.hpp"
+#include "train/view_renderer.hpp"
+#include "train/view_source.hpp"
+
+namespace splat {
+
+struct BatchRequest {
+  const std::vector<int>* views;  // indices into `source`, in the order they were sampled
+  ViewSource* source;
+  int step;  // the optimizer step this batch takes (1-based)
+  int active_sh_degree;
+  const float* background;  // 3 floats
+  float ssim_weight;
+  // Receives every view's screen-space statistics (global ids); null when densification no
+  // longer needs them.
+  DensificationStrategy* observer;
+  // Learning rates of any optimizer step (executors that update rows lazily replay earlier
+  // steps' rates).
+  std::function<StepRates(int step)> rates_at;
+  AdamHyper hyper;
+};
+
+struct BatchResult {
+  double loss_sum = 0;  // over the batch's views
+  double mse_sum = 0;
+};
+
+// What an executor that streams Gaussians moved and where its time went (all zero for the
+// resident executor). Seconds of asynchronous phases are summed over the threads that ran them.
+struct ExecutorMetrics {
+  bool streamed = false;
+  std::size_t h2d_bytes = 0;
+  std::size_t d2h_bytes = 0;
+  std::size_t loaded_gaussians = 0;                // copied to the device over the run
+  std::size_t loaded_gaussians_sampled_order = 0;  // what the order as drawn would have loaded
+  std::size_t loaded_gaussians_lower_bound = 0;    // each batch's distinct visible Gaussians
+  std::size_t images = 0;                          // training views rendered
+  std::size_t batches = 0;
+  struct Seconds {
+    double culling = 0, scheduling = 0, gather = 0, h2d = 0, render_forward = 0,
+           render_backward = 0, d2h = 0, cpu_adam = 0, idle = 0, batches = 0;
+  } seconds;
+};
+
+class BatchExecutor {
+ public:
+  virtual ~BatchExecutor() = default;
+  // Forward, loss and backward of every view, gradients averaged over the batch, one Adam step.
+  virtual BatchResult run_batch(const BatchRequest& request) = 0;
+  // Renders one view with the current parameters (the image stays in the renderer).
+  virtual void render(const PinholeCamera& camera, int active_sh_degree,
+                      const float background[3]) = 0;
+  virtual std::size_t size() const = 0;
+  // Brings `host` up to date with every parameter, moment and step count (after `step`
+  // optimizer steps); and makes the executor's copy match `host` after the host changed it.
+  virtual void pull(TrainableGaussians& host, int step) = 0;
+  virtual void push(const TrainableGaussians& host) = 0;
+  // True when the executor keeps the whole model itself, so the host copy may be released
+  // between pulls; false when it works on the host copy in place.
+  virtual bool holds_model() const = 0;
+  virtual ExecutorMetrics metrics() const { return {}; }
+};
+
+// The resident executor: every view renders the whole model from `store`.
+std::unique_ptr<BatchExecutor> make_resident_executor(std::unique_ptr<ParameterStore> store,
+                                                      ViewRenderer& renderer);
+
+// Checks shared by the executors, with the messages users see (inline: offload/ implements
+// executors without linking the trainer).
+inline void check_view_image(const ViewSource& source, int view, const ViewImage& truth) {
+  const PinholeCamera& camera = source.camera(view);
+  SPLAT_REQUIRE(truth.width == camera.width && truth.height == camera.height, "image ",
+                source.name(view), " is ", truth.width, "x", truth.height, " but its camera is ",
+                camera.width, "x", camera.height);
+}
+
+inline void check_view_loss(const ViewSource& source, int view, int step, const LossValue& value) {
+  SPLAT_REQUIRE(std::isfinite(value.loss), "the loss of view ", source.name(view), " at step ",
+                step, " is not finite: training diverged");
+}
+
+}  // namespace splat

@@ -1,0 +1,44 @@
+#include <catch2/catch.hpp>
+
+#include "offload/offload_plan.hpp"
+
+using namespace splat;
+
+TEST_CASE("offload plan: capacity and largest model follow the budget", "[plan]") {
+  OffloadPlanInput in;
+  in.budget = std::size_t{1} << 30;
+  in.gaussians = 10'000'000;
+  in.sh_degree = 3;
+  in.visible_fraction = 0.1;
+  const OffloadPlan plan = plan_offload(in);
+  CHECK(plan.device_bytes_per_gaussian <= 32);
+  CHECK(plan.host_bytes_per_gaussian <= 750);
+  const std::size_t used = plan.device_bytes_per_gaussian * in.gaussians + plan.fixed_bytes +
+                           plan.capacity * plan.slot_bytes;
+  CHECK(used <= in.budget);
+  CHECK(used + plan.slot_bytes > in.budget);  // no room left for one more row
+  // At the largest N, the N-sized part and a working set of the visible fraction fit.
+  const double at_largest = static_cast<double>(plan.largest_gaussians) *
+                            (plan.device_bytes_per_gaussian + 0.1 * plan.slot_bytes);
+  CHECK(at_largest + plan.fixed_bytes <= in.budget);
+  CHECK(plan.describe().find("largest model") != std::string::npos);
+}
+
+TEST_CASE("offload plan: the naive mode has no culling set and holds the whole model", "[plan]") {
+  OffloadPlanInput in;
+  in.budget = std::size_t{64} << 20;
+  in.gaussians = 1000;
+  in.whole_model = true;
+  const OffloadPlan plan = plan_offload(in);
+  CHECK(plan.device_bytes_per_gaussian == 0);
+  CHECK(plan.capacity == 1000);
+}
+
+TEST_CASE("offload plan: a refusal says what to change", "[plan]") {
+  OffloadPlanInput in;
+  in.budget = 1 << 20;
+  in.gaussians = 5000;
+  const OffloadPlan plan = plan_offload(in);
+  CHECK_THROWS_WITH(refuse_working_set(plan, "IMG_1.jpg", 100000),
+                    Catch::Contains("IMG_1.jpg") && Catch::Contains("raise offload.gpu_budget"));
+}

@@ -1,5 +1,6 @@
 // `splatstream generate`: writes a procedural scene as a COLMAP dataset whose images our
 // renderer made from known Gaussians (so a trained model can be judged against the truth).
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -65,10 +66,14 @@ int run_city(const GenerateOptions& o) {
   city.quiet = o.quiet;
   parse_resolution(o.resolution.empty() ? "640x480" : o.resolution, city.width, city.height);
   const CityDatasetReport report = write_city_dataset(o.out, city);
-  std::printf("%zu Gaussians in %.1fs (%.3g/s), %zu views in %.1fs (%.3g/s), peak host memory %s\n",
-              report.gaussians, report.ply_seconds, report.gaussians / report.ply_seconds,
-              report.views, report.view_seconds, report.views / report.view_seconds,
-              format_bytes(peak_host_resident_bytes()).c_str());
+  std::size_t widest = 0;
+  for (std::size_t n : report.rendered_per_view) widest = std::max(widest, n);
+  std::printf(
+      "%zu Gaussians in %.1fs (%.3g/s), %zu views in %.1fs (%.3g/s), views rendered from at most "
+      "%zu Gaussians (%zu held), peak host memory %s\n",
+      report.gaussians, report.ply_seconds, report.gaussians / report.ply_seconds, report.views,
+      report.view_seconds, report.views / report.view_seconds, widest, report.most_gaussians_held,
+      format_bytes(peak_host_resident_bytes()).c_str());
   return 0;
 }
 

@@ -68,27 +68,43 @@ void write_ground_truth(const std::string& path, const CityLayout& city,
   report.ply_seconds = progress.finish(o.city.gaussians);
 }
 
-// Appends the rows of `source` whose 3-sigma sphere reaches into the (widened) frustum.
-void append_rows_in_frustum(const GaussianModel& source, const CullingFrustum& frustum,
-                            GaussianModel& target) {
-  const int k = source.sh_coefficients() * 3;
-  for (std::size_t i = 0; i < source.size(); ++i) {
-    const float* s = &source.log_scales[3 * i];
-    const float radius = kCullingSigmas * std::exp(std::max({s[0], s[1], s[2]}));
-    const float* p = &source.means[3 * i];
-    if (!sphere_in_frustum(frustum, p[0], p[1], p[2], radius)) continue;
-    target.means.insert(target.means.end(), p, p + 3);
-    target.log_scales.insert(target.log_scales.end(), s, s + 3);
-    target.rotations.insert(target.rotations.end(), &source.rotations[4 * i],
-                            &source.rotations[4 * i] + 4);
-    target.opacity_logits.push_back(source.opacity_logits[i]);
-    target.sh.insert(target.sh.end(), &source.sh[k * i], &source.sh[k * i] + k);
-  }
+bool row_in_frustum(const GaussianModel& m, std::size_t i, const CullingFrustum& frustum) {
+  const float* s = &m.log_scales[3 * i];
+  const float radius = kCullingSigmas * std::exp(std::max({s[0], s[1], s[2]}));
+  const float* p = &m.means[3 * i];
+  return sphere_in_frustum(frustum, p[0], p[1], p[2], radius);
 }
 
-void clear_rows(GaussianModel& m) {
-  m.means.clear(), m.log_scales.clear(), m.rotations.clear(), m.opacity_logits.clear();
-  m.sh.clear();
+// The rows of the held blocks whose 3-sigma sphere reaches into the (widened) frustum, in block
+// order, copied into `target` sized exactly (a growing vector could hold twice the view).
+void gather_rows_in_frustum(const CityBlockCache& cache, const std::vector<std::size_t>& blocks,
+                            const CullingFrustum& frustum, GaussianModel& target) {
+  std::vector<std::vector<std::uint8_t>> keep(blocks.size());
+  std::size_t total = 0;
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    const GaussianModel& m = cache.block(blocks[b]);
+    keep[b].resize(m.size());
+#pragma omp parallel for reduction(+ : total)
+    for (long i = 0; i < static_cast<long>(m.size()); ++i) {
+      keep[b][i] = row_in_frustum(m, i, frustum);
+      total += keep[b][i];
+    }
+  }
+  target.resize(total);
+  const std::size_t k = static_cast<std::size_t>(target.sh_coefficients()) * 3;
+  std::size_t row = 0;
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    const GaussianModel& m = cache.block(blocks[b]);
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      if (!keep[b][i]) continue;
+      std::copy_n(&m.means[3 * i], 3, &target.means[3 * row]);
+      std::copy_n(&m.log_scales[3 * i], 3, &target.log_scales[3 * row]);
+      std::copy_n(&m.rotations[4 * i], 4, &target.rotations[4 * row]);
+      target.opacity_logits[row] = m.opacity_logits[i];
+      std::copy_n(&m.sh[k * i], k, &target.sh[k * row]);
+      ++row;
+    }
+  }
 }
 
 }  // namespace
@@ -142,9 +158,7 @@ CityDatasetReport write_city_dataset(const std::string& folder, const CityDatase
     const auto blocks = city_blocks_in_view(city, camera, draw_distance);
     cache.hold(blocks);
     report.most_gaussians_held = std::max(report.most_gaussians_held, cache.gaussians_held());
-    clear_rows(visible);
-    const CullingFrustum frustum = make_culling_frustum(camera, kCullingMargin);
-    for (std::size_t b : blocks) append_rows_in_frustum(cache.block(b), frustum, visible);
+    gather_rows_in_frustum(cache, blocks, make_culling_frustum(camera, kCullingMargin), visible);
     report.rendered_per_view.push_back(visible.size());
     rendered += visible.size();
     const Image image = render_gaussian_view(*backend, visible, camera, o.background);

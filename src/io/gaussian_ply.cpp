@@ -10,36 +10,11 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "io/gaussian_ply_layout.hpp"
 
 namespace splat {
 
 namespace {
-
-// The vertex properties in file order, for a model of `coefficients` SH coefficients.
-std::vector<std::string> property_names(int coefficients) {
-  std::vector<std::string> names{"x", "y", "z", "nx", "ny", "nz", "f_dc_0", "f_dc_1", "f_dc_2"};
-  for (int i = 0; i < 3 * (coefficients - 1); ++i) names.push_back("f_rest_" + std::to_string(i));
-  names.push_back("opacity");
-  for (int i = 0; i < 3; ++i) names.push_back("scale_" + std::to_string(i));
-  for (int i = 0; i < 4; ++i) names.push_back("rot_" + std::to_string(i));
-  return names;
-}
-
-// One vertex's values in file order from the model's row `i`.
-void vertex_values(const GaussianModel& m, std::size_t i, std::vector<float>& out) {
-  const int k = m.sh_coefficients();
-  out.clear();
-  for (int a = 0; a < 3; ++a) out.push_back(m.means[i * 3 + a]);
-  for (int a = 0; a < 3; ++a) out.push_back(0.0f);  // normals: unused, kept for viewers
-  const float* sh = &m.sh[i * k * 3];
-  for (int c = 0; c < 3; ++c) out.push_back(sh[c]);
-  // f_rest is channel-major: all of red's higher coefficients, then green's, then blue's.
-  for (int c = 0; c < 3; ++c)
-    for (int j = 1; j < k; ++j) out.push_back(sh[j * 3 + c]);
-  out.push_back(m.opacity_logits[i]);
-  for (int a = 0; a < 3; ++a) out.push_back(m.log_scales[i * 3 + a]);
-  for (int a = 0; a < 4; ++a) out.push_back(m.rotations[i * 4 + a]);
-}
 
 struct PlyProperty {
   std::string name;
@@ -56,14 +31,12 @@ int degree_for_rest_count(int rest, const std::string& path) {
 }  // namespace
 
 void write_gaussian_ply(const std::string& path, const GaussianModel& m) {
-  const auto names = property_names(m.sh_coefficients());
   write_file_atomically(path, [&](std::ostream& out) {
-    out << "ply\nformat binary_little_endian 1.0\nelement vertex " << m.size() << "\n";
-    for (const auto& name : names) out << "property float " << name << "\n";
-    out << "end_header\n";
+    out << gaussian_ply_header(m.size(), m.sh_degree);
     std::vector<float> row;
     for (std::size_t i = 0; i < m.size(); ++i) {
-      vertex_values(m, i, row);
+      row.clear();
+      append_gaussian_ply_row(m, i, row);
       out.write(reinterpret_cast<const char*>(row.data()),
                 static_cast<std::streamsize>(row.size() * sizeof(float)));
     }
@@ -137,7 +110,7 @@ GaussianModel read_gaussian_ply(const std::string& path) {
   }
   GaussianModel m;
   m.sh_degree = degree_for_rest_count(rest, path);
-  const auto names = property_names(m.sh_coefficients());
+  const auto names = gaussian_ply_property_names(m.sh_coefficients());
   std::vector<const PlyProperty*> wanted;
   for (const auto& name : names) {
     if (name[0] == 'n' && name.size() == 2) {  // normals are optional

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "tools/scenes/surface_splat.hpp"
 
 namespace splat {
 
@@ -13,50 +14,7 @@ namespace {
 constexpr float kPi = 3.14159265358979f;
 constexpr float kShC0 = 0.28209479177387814f;
 
-struct Vec3 {
-  float x, y, z;
-};
-Vec3 operator+(Vec3 a, Vec3 b) {
-  return {a.x + b.x, a.y + b.y, a.z + b.z};
-}
-Vec3 operator-(Vec3 a, Vec3 b) {
-  return {a.x - b.x, a.y - b.y, a.z - b.z};
-}
-Vec3 operator*(float s, Vec3 a) {
-  return {s * a.x, s * a.y, s * a.z};
-}
-float dot(Vec3 a, Vec3 b) {
-  return a.x * b.x + a.y * b.y + a.z * b.z;
-}
-Vec3 cross(Vec3 a, Vec3 b) {
-  return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
-}
-Vec3 normalize(Vec3 a) {
-  return (1.0f / std::sqrt(dot(a, a))) * a;
-}
-
-// A Gaussian lying on a surface: flat along the normal, `size` across it.
-struct Splat {
-  Vec3 position;
-  Vec3 normal;
-  float size;
-  Vec3 colour;  // linear RGB in [0, 1]
-  float shine;  // strength of a view-dependent (degree 1) term
-};
-
-// Quaternion (w, x, y, z) rotating +z onto `n`.
-void quaternion_from_normal(Vec3 n, float q[4]) {
-  const Vec3 z{0, 0, 1};
-  const float c = dot(z, n);
-  if (c < -0.9999f) {
-    q[0] = 0, q[1] = 1, q[2] = 0, q[3] = 0;
-    return;
-  }
-  const Vec3 axis = cross(z, n);
-  const float w = 1.0f + c;
-  const float norm = std::sqrt(w * w + dot(axis, axis));
-  q[0] = w / norm, q[1] = axis.x / norm, q[2] = axis.y / norm, q[3] = axis.z / norm;
-}
+using Splat = SurfaceSplat;
 
 class SceneBuilder {
  public:
@@ -170,24 +128,7 @@ GeneratedScene generate_orbit_scene(const OrbitSceneOptions& o) {
                     : pick < 0.8f  ? builder.ring_splat()
                                    : builder.block_splat();
     const float jitter = builder.uniform(0.7f, 1.3f);
-    m.means[3 * i] = s.position.x, m.means[3 * i + 1] = s.position.y,
-                m.means[3 * i + 2] = s.position.z;
-    m.log_scales[3 * i] = m.log_scales[3 * i + 1] = std::log(s.size * jitter);
-    m.log_scales[3 * i + 2] = std::log(0.15f * s.size);  // thin along the normal
-    quaternion_from_normal(s.normal, &m.rotations[4 * i]);
-    m.opacity_logits[i] = std::log(0.9f / 0.1f);
-    float* sh = &m.sh[i * k * 3];
-    std::fill(sh, sh + k * 3, 0.0f);
-    const float colour[3] = {s.colour.x, s.colour.y, s.colour.z};
-    for (int ch = 0; ch < 3; ++ch) sh[ch] = (colour[ch] - 0.5f) / kShC0;
-    if (k >= 4 && s.shine > 0) {
-      // A highlight towards the normal: brighter when seen along it (degree-1 terms).
-      const float n[3] = {s.normal.x, s.normal.y, s.normal.z};
-      const int order[3] = {1, 2, 3};  // y, z, x basis functions
-      const float basis[3] = {-n[1], n[2], -n[0]};
-      for (int b = 0; b < 3; ++b)
-        for (int ch = 0; ch < 3; ++ch) sh[order[b] * 3 + ch] = -s.shine * basis[b];
-    }
+    store_surface_splat(m, i, s, jitter);
   }
 
   // Two rings of cameras at different heights, all looking at the sphere.

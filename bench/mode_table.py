@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Tables of bench/compare_modes.sh, in Markdown and CSV, from the runs' metrics.json files.
+
+  mode_table.py modes DIR MODE...   -> DIR/modes.md, DIR/modes.csv
+  mode_table.py largest DIR BUDGET  -> DIR/largest-n.md, DIR/largest-n.csv (from largest-n.tsv)
+"""
+import csv
+import json
+import sys
+from pathlib import Path
+
+GB = 1e9
+MIB = 1 << 20
+
+
+def mode_row(metrics, resident_rate):
+    n = metrics["num_gaussians"]
+    memory = metrics["memory"]
+    rate = metrics["images_per_second"]
+    streamed = metrics.get("offload")
+    seconds = metrics["train_seconds"]
+    # PCIe rates are averaged over the whole training time: the traffic a run sustains, not the
+    # copy engine's peak (the per-phase seconds in metrics.json give that).
+    h2d = streamed["h2d_bytes"] / seconds / GB if streamed and seconds > 0 else 0.0
+    d2h = streamed["d2h_bytes"] / seconds / GB if streamed and seconds > 0 else 0.0
+    device = memory["peak_device_bytes"]
+    psnr = metrics["test"]["psnr"]
+    return {
+        "mode": metrics["mode"],
+        "gaussians": n,
+        "images_per_s": round(rate, 3),
+        "ratio_to_resident": round(rate / resident_rate, 3) if resident_rate else "",
+        # The CPU backend's resident mode has no device arena: its "device" memory is host memory.
+        "peak_device_mib": round(device / MIB, 1) if device else "",
+        "peak_host_mib": round(memory["peak_host_bytes"] / MIB, 1),
+        "device_bytes_per_gaussian": round(device / n) if device and n else "",
+        "host_bytes_per_gaussian": round(memory["peak_host_bytes"] / n) if n else "",
+        "h2d_gb_per_s": round(h2d, 3),
+        "d2h_gb_per_s": round(d2h, 3),
+        "test_psnr": round(psnr, 2) if psnr is not None else "",
+    }
+
+
+def write(dir_path, stem, rows, notes):
+    columns = list(rows[0].keys())
+    with open(dir_path / f"{stem}.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(str(row[c]) for c in columns) + " |")
+    text = "\n".join(lines) + "\n\n" + "\n".join(notes) + "\n"
+    (dir_path / f"{stem}.md").write_text(text)
+    print(text)
+
+
+def modes(dir_path, names):
+    runs = {m: json.loads((dir_path / f"metrics-{m}.json").read_text()) for m in names}
+    resident_rate = runs["resident"]["images_per_second"] if "resident" in runs else 0
+    rows = [mode_row(runs[m], resident_rate) for m in names]
+    notes = [
+        "Peak host memory is the process's peak resident set (images, model, the renderer's "
+        "workspaces on the CPU backend); peak device memory is the arena's peak, empty where "
+        "the backend has none (CPU resident).",
+        "h2d / d2h: bytes moved each way over the training time (the offload object of "
+        "metrics.json); resident moves none.",
+    ]
+    machine = dir_path / "machine.txt"
+    if machine.exists():
+        notes = ["```", machine.read_text().rstrip(), "```", ""] + notes
+    write(dir_path, "modes", rows, notes)
+
+
+def largest(dir_path, budget):
+    rows = []
+    for line in (dir_path / "largest-n.tsv").read_text().splitlines():
+        mode, best, refused_at, why = (line.split("\t") + [""] * 4)[:4]
+        rows.append({"mode": mode, "budget": budget, "largest_n_trained": best,
+                     "first_n_refused": refused_at if why and "not refused" not in why else "",
+                     "why": why.strip()})
+    write(dir_path, "largest-n", rows,
+          ["Doubling search over generated cities (2 steps each, SH degree 1, the ground truth "
+           "as the model): the largest N that trained, and the first that did not."])
+
+
+if __name__ == "__main__":
+    kind, folder = sys.argv[1], Path(sys.argv[2])
+    if kind == "modes":
+        modes(folder, sys.argv[3:])
+    else:
+        largest(folder, sys.argv[3])

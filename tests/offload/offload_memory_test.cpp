@@ -34,10 +34,10 @@ TEST_CASE("offload memory: a city far larger than the device budget stays within
   const std::string bin = SPLATSTREAM_BIN;
   const std::string data = (dir.path() / "city").string();
   const std::string out = (dir.path() / "run").string();
-  run(bin + " generate --scene city --camera-set aerial --gaussians " +
-      std::to_string(kGaussians) + " --views " + std::to_string(kViews) + " --resolution " +
-      std::to_string(kWidth) + "x" + std::to_string(kHeight) +
-      " --block-gaussians 20000 --backend cpu --quiet --out " + data + " > /dev/null");
+  run(bin + " generate --scene city --camera-set aerial --gaussians " + std::to_string(kGaussians) +
+      " --views " + std::to_string(kViews) + " --resolution " + std::to_string(kWidth) + "x" +
+      std::to_string(kHeight) + " --block-gaussians 20000 --backend cpu --quiet --out " + data +
+      " > /dev/null");
   run(bin + " train --data " + data + " --out " + out + " --config " + SPLAT_SOURCE_DIR +
       "/configs/offload.yaml --set backend=cpu --set offload.gpu_budget=96MiB" +
       " --set model.sh_degree=1 --set model.init_ply=" + data + "/ground_truth.ply" +

@@ -48,8 +48,8 @@ TrainConfig load_preset(const std::filesystem::path& file) {
 // user's run.
 TEST_CASE("train config: every file in configs/ loads through the schema", "[config]") {
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(SPLAT_SOURCE_DIR) +
-                                                               "/configs"))
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(SPLAT_SOURCE_DIR) + "/configs"))
     files.push_back(entry.path());
   REQUIRE(files.size() >= 6);
   for (const auto& file : files) {

@@ -68,28 +68,46 @@ SPLAT_HD void screen_jacobian(const PinholeCamera& c, const S p_cam[3],
   mat_mul<2, 3, 3>(J, W, T);
 }
 
+// What the forward and the backward pass both compute from a camera-space mean: the 3D
+// covariance, the clamped Jacobian T = J W, T Sigma, and the dilated 2D covariance [[a, b],
+// [b, d]] with its determinant.
+template <class S>
+struct ProjectionTerms {
+  S p[3];  // camera-space mean (set by the caller)
+  ClampedCoordinate<S> tx, ty;
+  S T[6], TS[6];
+  S a, b, d, det;
+};
+
+template <class S>
+SPLAT_HD void projection_terms(const PinholeCamera& c, const S log_scale[3], const S raw_q[4],
+                               ProjectionTerms<S>& t) {
+  S sigma[9], M[9], R[9], q[4];
+  covariance_3d(log_scale, raw_q, sigma, M, R, q);
+  S limits[4];
+  camera_view_limits(c, limits);
+  t.tx = clamp_to_view(t.p[0], t.p[2], limits[0], limits[1]);
+  t.ty = clamp_to_view(t.p[1], t.p[2], limits[2], limits[3]);
+  S cov[4];
+  screen_jacobian(c, t.p, t.tx, t.ty, t.T);
+  mat_mul<2, 3, 3>(t.T, sigma, t.TS);
+  mat_mul_bt<2, 3, 2>(t.TS, t.T, cov);
+  t.a = cov[0] + S(render::kCovarianceDilation);
+  t.b = cov[1];
+  t.d = cov[3] + S(render::kCovarianceDilation);
+  t.det = t.a * t.d - t.b * t.b;
+}
+
 // Projects one Gaussian; returns false when it is culled (behind the near plane or degenerate).
 // The screen radius is finite and positive when this returns true.
 template <class S>
 SPLAT_HD bool project_gaussian(const PinholeCamera& c, const S mean[3], const S log_scale[3],
                                const S raw_q[4], ScreenGaussian<S>& out) {
-  S p[3];
-  world_to_camera(c, mean, p);
-  if (!(p[2] > S(c.near_plane))) return false;
-  S sigma[9], M[9], R[9], q[4];
-  covariance_3d(log_scale, raw_q, sigma, M, R, q);
-  S limits[4];
-  camera_view_limits(c, limits);
-  const auto tx = clamp_to_view(p[0], p[2], limits[0], limits[1]);
-  const auto ty = clamp_to_view(p[1], p[2], limits[2], limits[3]);
-  S T[6], TS[6], cov[4];
-  screen_jacobian(c, p, tx, ty, T);
-  mat_mul<2, 3, 3>(T, sigma, TS);
-  mat_mul_bt<2, 3, 2>(TS, T, cov);
-  const S a = cov[0] + S(render::kCovarianceDilation);
-  const S b = cov[1];
-  const S d = cov[3] + S(render::kCovarianceDilation);
-  const S det = a * d - b * b;
+  ProjectionTerms<S> t;
+  world_to_camera(c, mean, t.p);
+  if (!(t.p[2] > S(c.near_plane))) return false;
+  projection_terms(c, log_scale, raw_q, t);
+  const S *p = t.p, a = t.a, b = t.b, d = t.d, det = t.det;
   if (!(det > 0)) return false;
   out.conic[0] = d / det;
   out.conic[1] = -b / det;
@@ -113,22 +131,12 @@ SPLAT_HD void project_gaussian_backward(const PinholeCamera& c, const S mean[3],
                                         const S log_scale[3], const S raw_q[4], const S dmean2d[2],
                                         const S dconic[3], S dmean[3], S dlog_scale[3],
                                         S draw_q[4]) {
-  S p[3];
-  world_to_camera(c, mean, p);
-  S sigma[9], M[9], R[9], q[4];
-  covariance_3d(log_scale, raw_q, sigma, M, R, q);
-  S limits[4];
-  camera_view_limits(c, limits);
-  const auto tx = clamp_to_view(p[0], p[2], limits[0], limits[1]);
-  const auto ty = clamp_to_view(p[1], p[2], limits[2], limits[3]);
-  S T[6], TS[6], cov[4];
-  screen_jacobian(c, p, tx, ty, T);
-  mat_mul<2, 3, 3>(T, sigma, TS);
-  mat_mul_bt<2, 3, 2>(TS, T, cov);
-  const S a = cov[0] + S(render::kCovarianceDilation);
-  const S b = cov[1];
-  const S d = cov[3] + S(render::kCovarianceDilation);
-  const S det = a * d - b * b;
+  ProjectionTerms<S> terms;
+  world_to_camera(c, mean, terms.p);
+  projection_terms(c, log_scale, raw_q, terms);
+  const S *p = terms.p, *T = terms.T, *TS = terms.TS;
+  const auto &tx = terms.tx, &ty = terms.ty;
+  const S a = terms.a, b = terms.b, d = terms.d, det = terms.det;
   // conic K = C^-1 with C = [[a, b], [b, d]]. As a matrix function dL/dC = -K G K, where G holds
   // dL/dK with the shared off-diagonal derivative split over both entries.
   const S K[4] = {d / det, -b / det, -b / det, a / det};

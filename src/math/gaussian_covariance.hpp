@@ -5,24 +5,10 @@
 #include <cmath>
 
 #include "math/host_device.hpp"
+#include "math/rotation.hpp"
 #include "math/small_matrix.hpp"
 
 namespace splat {
-
-// Rotation matrix (row-major) of a unit quaternion (w, x, y, z).
-template <class S>
-SPLAT_HD void unit_quaternion_to_matrix(const S q[4], S R[9]) {
-  const S w = q[0], x = q[1], y = q[2], z = q[3];
-  R[0] = 1 - 2 * (y * y + z * z);
-  R[1] = 2 * (x * y - w * z);
-  R[2] = 2 * (x * z + w * y);
-  R[3] = 2 * (x * y + w * z);
-  R[4] = 1 - 2 * (x * x + z * z);
-  R[5] = 2 * (y * z - w * x);
-  R[6] = 2 * (x * z - w * y);
-  R[7] = 2 * (y * z + w * x);
-  R[8] = 1 - 2 * (x * x + y * y);
-}
 
 // dL/dq of the unit quaternion from dL/dR (the derivative of each matrix entry above).
 template <class S>
@@ -54,7 +40,7 @@ template <class S>
 SPLAT_HD void covariance_3d(const S log_scale[3], const S raw_q[4], S sigma[9], S M[9], S R[9],
                             S unit_q[4]) {
   normalize_quaternion(raw_q, unit_q);
-  unit_quaternion_to_matrix(unit_q, R);
+  quaternion_to_matrix(unit_q, R);  // unit already; its renormalisation is exact enough
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) M[i * 3 + j] = R[i * 3 + j] * std::exp(log_scale[j]);
   mat_mul_bt<3, 3, 3>(M, M, sigma);

@@ -36,6 +36,18 @@ void gather_tile(const ProjectedGaussians<S>& p, const TileBins& bins, std::size
   }
 }
 
+// The pixels [x0, x1) x [y0, y1) of a tile, clipped to the image.
+struct TilePixels {
+  int x0, y0, x1, y1;
+};
+
+TilePixels tile_pixels(const TileBins& bins, std::size_t tile, int width, int height) {
+  const int x0 = static_cast<int>(tile % bins.tiles_x) * render::kTileSize;
+  const int y0 = static_cast<int>(tile / bins.tiles_x) * render::kTileSize;
+  return {x0, y0, std::min(x0 + render::kTileSize, width),
+          std::min(y0 + render::kTileSize, height)};
+}
+
 template <class S>
 std::vector<S>& thread_batch(RasterState<S>& state) {
   return state.thread_batches[static_cast<std::size_t>(omp_get_thread_num())];
@@ -57,10 +69,8 @@ void rasterize_forward(const ProjectedGaussians<S>& p, const TileBins& bins, int
     std::vector<S>& batch = thread_batch(state);
     gather_tile(p, bins, tile, batch);
     const std::size_t count = bins.tile_begin[tile + 1] - bins.tile_begin[tile];
-    const int x0 = static_cast<int>(tile % bins.tiles_x) * render::kTileSize;
-    const int y0 = static_cast<int>(tile / bins.tiles_x) * render::kTileSize;
-    const int x1 = std::min(x0 + render::kTileSize, width);
-    const int y1 = std::min(y0 + render::kTileSize, height);
+    const TilePixels px_range = tile_pixels(bins, tile, width, height);
+    const int x0 = px_range.x0, y0 = px_range.y0, x1 = px_range.x1, y1 = px_range.y1;
     for (int y = y0; y < y1; ++y)
       for (int x = x0; x < x1; ++x) {
         const S px = S(x) + S(0.5), py = S(y) + S(0.5);
@@ -99,10 +109,8 @@ void rasterize_backward(const ProjectedGaussians<S>& p, const TileBins& bins, in
     std::vector<S>& batch = thread_batch(state);
     gather_tile(p, bins, tile, batch);
     const std::size_t begin = bins.tile_begin[tile];
-    const int x0 = static_cast<int>(tile % bins.tiles_x) * render::kTileSize;
-    const int y0 = static_cast<int>(tile / bins.tiles_x) * render::kTileSize;
-    const int x1 = std::min(x0 + render::kTileSize, width);
-    const int y1 = std::min(y0 + render::kTileSize, height);
+    const TilePixels px_range = tile_pixels(bins, tile, width, height);
+    const int x0 = px_range.x0, y0 = px_range.y0, x1 = px_range.x1, y1 = px_range.y1;
     for (int y = y0; y < y1; ++y)
       for (int x = x0; x < x1; ++x) {
         const std::size_t pixel = static_cast<std::size_t>(y) * width + x;

@@ -36,7 +36,7 @@ inline PinholeCamera random_camera(std::mt19937& rng, int width, int height, flo
   float q[4] = {normal(rng), normal(rng), normal(rng), normal(rng)};
   float unit[4], R[9];
   normalize_quaternion(q, unit);
-  unit_quaternion_to_matrix(unit, R);
+  quaternion_to_matrix(unit, R);
   PinholeCamera c{};
   for (int i = 0; i < 9; ++i) c.R[i] = R[i];
   c.t[0] = 0.1f, c.t[1] = -0.05f, c.t[2] = 4.0f;  // the origin sits 4 units in front

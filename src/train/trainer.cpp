@@ -81,6 +81,25 @@ TrainingCheckpoint Trainer::checkpoint(const std::string& config_yaml) {
   return c;
 }
 
+void Trainer::save_checkpoint(const std::string& path, const std::string& config_yaml) {
+  executor_->pull(gaussians_, step_);
+  TrainingCheckpoint c;
+  c.step = step_;
+  c.config_yaml = config_yaml;
+  c.sampler_state = sampler_.state();
+  c.densify = densify_.state();
+  // The model is lent to the checkpoint, not copied: a copy of parameters and both moments is
+  // three times the model in host memory, which is what large scenes cannot spare.
+  c.gaussians = std::move(gaussians_);
+  try {
+    write_checkpoint(path, c);
+  } catch (...) {
+    gaussians_ = std::move(c.gaussians);
+    throw;
+  }
+  gaussians_ = std::move(c.gaussians);
+}
+
 const TrainableGaussians& Trainer::gaussians() {
   executor_->pull(gaussians_, step_);
   return gaussians_;

@@ -55,6 +55,8 @@ class Trainer {
   // Continues from a checkpoint written by this configuration.
   void restore(TrainingCheckpoint checkpoint);
   TrainingCheckpoint checkpoint(const std::string& config_yaml);
+  // Writes the checkpoint without copying the model (atomically; see io/checkpoint.hpp).
+  void save_checkpoint(const std::string& path, const std::string& config_yaml);
 
   // One optimizer step (a batch of train.batch_size views).
   StepStats step();

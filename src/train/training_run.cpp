@@ -162,7 +162,7 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   std::vector<Evaluation> evaluations;
   TrainRunResult result;
   const auto save_checkpoint = [&] {
-    write_checkpoint(outputs.checkpoint_path(), trainer.checkpoint(resolved.yaml));
+    trainer.save_checkpoint(outputs.checkpoint_path(), resolved.yaml);
   };
   const int first_step = trainer.steps_done();
   const auto start = Clock::now();

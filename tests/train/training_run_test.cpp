@@ -12,6 +12,8 @@
 #include "io/checkpoint.hpp"
 #include "io/gaussian_ply.hpp"
 #include "temp_dir.hpp"
+#include "train/model_views.hpp"
+#include "train/run_outputs.hpp"
 #include "train/training_run.hpp"
 
 using namespace splat;
@@ -117,4 +119,34 @@ TEST_CASE("training run: bad input is one clear error", "[run]") {
   o = bartoszek_run(dir / "fresh", 10);
   o.resume = true;
   CHECK_THROWS_WITH(run_training(o), Catch::Contains("no checkpoint to resume from"));
+}
+
+TEST_CASE("render and eval: a trained model scores as the run's final evaluation", "[run]") {
+  const test::TempDir dir("splat-run-test");
+  const TrainRunResult trained = run_training(bartoszek_run(dir / "trained", 200));
+  ModelViewsOptions o;
+  o.model_path = (dir / "trained/point_cloud.ply").string();
+  o.data_dir = kBartoszek;
+  o.overrides = {"backend=cpu", "data.resolution=8"};
+  std::vector<std::string> names;
+  const Evaluation e = render_model_views(
+      o, [&](const std::string& name, const ViewImage& render, const ViewImage& truth) {
+        names.push_back(name);
+        write_render_pair((dir / "renders").string(), name, render, truth);
+      });
+  // Same model, same views, same (full) SH degree: the same scores.
+  REQUIRE(e.views.size() == 3);
+  CHECK(e.mean_psnr == Approx(trained.test_psnr).epsilon(1e-9));
+  CHECK(e.mean_ssim == Approx(trained.test_ssim).epsilon(1e-9));
+  CHECK(names == std::vector<std::string>{"DSC_5283.jpg", "DSC_5291.jpg", "DSC_5299.jpg"});
+  CHECK(fs::exists(dir / "renders/renders/DSC_5283.png"));
+  CHECK(fs::exists(dir / "renders/gt/DSC_5283.png"));
+  o.split = "all";
+  CHECK(render_model_views(o, {}).views.size() == 23);
+  o.split = "validation";
+  CHECK_THROWS_WITH(render_model_views(o, {}),
+                    Catch::Contains("--split must be test, train or all"));
+  o.split = "test";
+  o.model_path = (dir / "trained/metrics.json").string();
+  CHECK_THROWS_WITH(render_model_views(o, {}), Catch::Contains("metrics.json: not a PLY file"));
 }

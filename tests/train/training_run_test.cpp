@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/interrupt.hpp"
 #include "io/checkpoint.hpp"
 #include "io/gaussian_ply.hpp"
 #include "temp_dir.hpp"
@@ -149,4 +150,15 @@ TEST_CASE("render and eval: a trained model scores as the run's final evaluation
   o.split = "test";
   o.model_path = (dir / "trained/metrics.json").string();
   CHECK_THROWS_WITH(render_model_views(o, {}), Catch::Contains("metrics.json: not a PLY file"));
+}
+
+TEST_CASE("training run: Ctrl-C stops after the current step with a checkpoint", "[run]") {
+  const test::TempDir dir("splat-run-test");
+  set_interrupt_requested(true);  // as the signal handler does
+  const TrainRunResult stopped = run_training(bartoszek_run(dir / "run", 50));
+  set_interrupt_requested(false);
+  CHECK(stopped.interrupted);
+  CHECK(stopped.steps_done == 1);
+  CHECK(read_checkpoint((dir / "run/checkpoints/latest.ckpt").string()).step == 1);
+  CHECK_FALSE(fs::exists(dir / "run/point_cloud.ply"));  // no final outputs for a stopped run
 }

@@ -21,11 +21,11 @@ void build_culling_spheres(const GaussianModel& model, std::size_t begin, std::s
 }
 
 std::vector<VisibleSet> cull_cameras_cpu(const float* spheres, std::size_t count,
-                                         const std::vector<PinholeCamera>& cameras, float margin) {
+                                         const std::vector<PinholeCamera>& cameras) {
   std::vector<VisibleSet> visible(cameras.size());
   const int threads = omp_get_max_threads();
   for (std::size_t c = 0; c < cameras.size(); ++c) {
-    const CullingFrustum frustum = make_culling_frustum(cameras[c], margin);
+    const CullingFrustum frustum = make_culling_frustum(cameras[c]);
     // Each thread culls one contiguous range; concatenating them in order keeps ids sorted.
     std::vector<VisibleSet> parts(threads);
 #pragma omp parallel num_threads(threads)

@@ -14,8 +14,6 @@ namespace splat {
 
 // Bounding radius in units of the largest standard deviation: the renderer's 3-sigma footprint.
 constexpr float kCullingSigmas = 3.0f;
-// The image is widened by this fraction on each side for culling.
-constexpr float kCullingMargin = 0.15f;
 
 // Writes N x 4 floats (x, y, z, radius) for `model`, rows [begin, end).
 void build_culling_spheres(const GaussianModel& model, std::size_t begin, std::size_t end,
@@ -23,7 +21,6 @@ void build_culling_spheres(const GaussianModel& model, std::size_t begin, std::s
 
 // The CPU backend: OpenMP over Gaussians, one pass per camera.
 std::vector<VisibleSet> cull_cameras_cpu(const float* spheres, std::size_t count,
-                                         const std::vector<PinholeCamera>& cameras,
-                                         float margin = kCullingMargin);
+                                         const std::vector<PinholeCamera>& cameras);
 
 }  // namespace splat

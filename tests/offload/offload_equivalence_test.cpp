@@ -99,27 +99,31 @@ void check_budget_kept(const fs::path& out) {
 
 }  // namespace
 
-TEST_CASE("offload equals resident before densification to 1e-6", "[offload]") {
+TEST_CASE("offload equals resident through densification to 1e-6", "[offload]") {
   const test::TempDir dir("splat-offload-eq");
-  // One camera per batch: every Gaussian's gradient is one view's, summed in the same order.
-  const std::vector<std::string> no_densify = {"densify.from=1000", "densify.until=1000",
-                                               "train.batch_size=1"};
-  auto resident = run_options(dir / "resident", 60, no_densify);
-  auto offload = run_options(dir / "offload", 60, no_densify);
+  // One camera per batch: every Gaussian's gradient is one view's, summed in the same order, and
+  // culling keeps every Gaussian the renderer gives a screen radius, so the densification
+  // statistics (and with them clone, split, prune and the opacity reset) agree as well.
+  const std::vector<std::string> one_camera = {"train.batch_size=1"};
+  auto resident = run_options(dir / "resident", 100, one_camera);
+  auto offload = run_options(dir / "offload", 100, one_camera);
   offload.overrides.insert(offload.overrides.end(), kOffload.begin(), kOffload.end());
   offload.overrides.push_back("optimizer.untouched=dense");
   offload.overrides.push_back("scheduler.order=sampled");
   run_training(resident);
   run_training(offload);
-  check_same_model(final_state(dir / "resident").gaussians, final_state(dir / "offload").gaussians,
-                   1e-6);
+  const auto a = final_state(dir / "resident").gaussians;
+  const auto b = final_state(dir / "offload").gaussians;
+  INFO("resident " << a.size() << " Gaussians, offload " << b.size());
+  CHECK(a.size() != 20000);  // densification did change the model
+  check_same_model(a, b, 1e-6);
   check_budget_kept(dir / "offload");
 }
 
-// Through densification the runs agree only approximately: a few Gaussians per view lie outside
-// the culling set yet get a nonzero screen radius from the renderer (no gradient, no pixel), and
-// resident training counts that view in their densification statistics. This test pins the
-// size of that effect; the exact comparison is the test above.
+// With four cameras per batch a Gaussian that leaves the working set and returns has its
+// gradient summed in another order than resident training sums it, and Adam (epsilon 1e-15)
+// turns a near-zero gradient's rounding into a full step; densification thresholds then flip
+// for a few Gaussians. This test pins the size of that effect; the exact comparison is above.
 TEST_CASE("offload in TSP order stays close to resident through densification", "[offload]") {
   const test::TempDir dir("splat-offload-eq");
   auto resident = run_options(dir / "resident", 100, {});

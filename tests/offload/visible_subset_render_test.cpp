@@ -95,8 +95,12 @@ TEST_CASE("a camera's visible subset renders and differentiates like the whole m
       outside_radii += full_radii[i] > 0;
     }
     CHECK(outside == 0);
-    // A handful outside the culling set get a screen radius (not a pixel): only densification
-    // statistics see them.
-    CHECK(outside_radii <= 0.002 * static_cast<double>(model.size()));
+    // Nor a screen radius: densification statistics see exactly what they see resident.
+    CHECK(outside_radii == 0);
+    // The subset's radii are the whole model's.
+    const VisibleSet& ids = visible;
+    for (std::size_t i = 0; i < ids.size(); ++i) REQUIRE(radii[i] == full_radii[ids[i]]);
+    for (std::size_t i = 0; i < ids.size() * 2; ++i)
+      REQUIRE(screen[i] == full_screen[ids[i / 2] * 2 + i % 2]);
   }
 }

@@ -158,7 +158,7 @@ CityDatasetReport write_city_dataset(const std::string& folder, const CityDatase
     const auto blocks = city_blocks_in_view(city, camera, draw_distance);
     cache.hold(blocks);
     report.most_gaussians_held = std::max(report.most_gaussians_held, cache.gaussians_held());
-    gather_rows_in_frustum(cache, blocks, make_culling_frustum(camera, kCullingMargin), visible);
+    gather_rows_in_frustum(cache, blocks, make_culling_frustum(camera), visible);
     report.rendered_per_view.push_back(visible.size());
     rendered += visible.size();
     const Image image = render_gaussian_view(*backend, visible, camera, o.background);

@@ -159,6 +159,7 @@ CityLayout plan_city(const CityOptions& o) {
   for (const auto& b : city.blocks) area += b.area;
   city.splat_size = static_cast<float>(std::sqrt(area / static_cast<double>(o.gaussians)));
   const float reach = kReachInSizes * city.splat_size;
+  city.gaussian_reach = reach;
   for (auto& block : city.blocks) {
     float top = 0;
     for (const auto& b : block.buildings) top = std::max(top, b.height);

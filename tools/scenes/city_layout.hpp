@@ -63,6 +63,7 @@ struct CityLayout {
   float sidewalk_end = 8;         // sidewalk from the kerb to here; the lot begins after it
   float splat_size = 0;           // standard deviation across the surface, from the density
   float tallest = 0;              // highest roof or tree top
+  float gaussian_reach = 0;       // bound on every Gaussian's 3-sigma radius
   std::vector<CityBlock> blocks;  // row-major: index = iz * blocks_x + ix
 
   float size_x() const { return blocks_x * pitch; }

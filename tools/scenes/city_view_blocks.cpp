@@ -44,7 +44,7 @@ float distance_to_block(const CityBlock& b, const float eye[3]) {
 
 std::vector<std::size_t> city_blocks_in_view(const CityLayout& city, const PinholeCamera& camera,
                                              float draw_distance) {
-  const CullingFrustum frustum = make_culling_frustum(camera, kCullingMargin);
+  const CullingFrustum frustum = make_culling_frustum(camera);
   // Camera centre: -R^T t.
   float eye[3];
   for (int a = 0; a < 3; ++a)
@@ -55,7 +55,13 @@ std::vector<std::size_t> city_blocks_in_view(const CityLayout& city, const Pinho
     const CityBlock& b = city.blocks[i];
     if (b.gaussians == 0) continue;
     if (draw_distance > 0 && distance_to_block(b, eye) > draw_distance) continue;
-    if (box_in_frustum(frustum, b.bounds_min, b.bounds_max)) blocks.push_back(i);
+    // Culling scales each Gaussian's radius by the camera's radius_scale: the box grows by
+    // what that adds to the largest radius, so a block is never dropped while one of its
+    // Gaussians would be kept.
+    const float grow = (frustum.radius_scale - 1.0f) * city.gaussian_reach;
+    float lo[3], hi[3];
+    for (int a = 0; a < 3; ++a) lo[a] = b.bounds_min[a] - grow, hi[a] = b.bounds_max[a] + grow;
+    if (box_in_frustum(frustum, lo, hi)) blocks.push_back(i);
   }
   return blocks;
 }

@@ -1,5 +1,5 @@
 // Which blocks a view needs: those whose bounds (every Gaussian's 3-sigma extent included) reach
-// into the camera's frustum, widened by the culling margin as the trainer's culling widens it.
+// into the camera's culling frustum, with radii scaled as the trainer's culling scales them.
 // Street views add a draw distance: the facades across the street hide what lies beyond, so
 // blocks further away than that are left out of the render (an approximation the tests measure;
 // aerial views look steeply down and need none).

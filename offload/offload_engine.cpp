@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <iterator>
 
+#include "core/byte_size.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "offload/copy_bandwidth.hpp"
 #include "offload/frustum_culling.hpp"
 
 namespace splat {
@@ -36,6 +39,12 @@ VisibleSet union_of(const std::vector<VisibleSet>& sets) {
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   return all;
+}
+
+std::string format_gbps(double bytes_per_second) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f GB/s", bytes_per_second / 1e9);
+  return text;
 }
 
 // Rows refreshed per chunk of a culling-set update (bounds the pinned scratch).
@@ -69,6 +78,13 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
     h.d2h_done = backend.create_event();
   }
   metrics_.streamed = true;
+  const CopyBandwidth peak = measure_copy_bandwidth(backend, arena, *copy_);
+  metrics_.peak_h2d_bytes_per_second = peak.h2d_bytes_per_second;
+  metrics_.peak_d2h_bytes_per_second = peak.d2h_bytes_per_second;
+  metrics_.peak_probe_bytes = peak.probe_bytes;
+  log_info("pinned copy peak: ", format_gbps(peak.h2d_bytes_per_second), " to the device, ",
+           format_gbps(peak.d2h_bytes_per_second), " back (", format_bytes(peak.probe_bytes),
+           " copies)");
   push(initial);
   log_info(plan_.describe());
 }
@@ -353,6 +369,10 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
   }
   metrics_.loaded_gaussians_sampled_order += schedule.sampled_order_loads;
   metrics_.loaded_gaussians_lower_bound += schedule.distinct;
+  const std::size_t row_bytes =
+      (kGeometryWidth + store_.width(ParamGroup::Appearance)) * sizeof(float);
+  metrics_.h2d_bytes_lower_bound += schedule.distinct * row_bytes;
+  metrics_.d2h_bytes_lower_bound += schedule.distinct * row_bytes;
   const VisibleSet touched = union_of(visible);
 
   adam_.begin_step(r.step, r.rates_at, r.hyper);

@@ -52,7 +52,13 @@ struct ExecutorMetrics {
   std::size_t loaded_gaussians = 0;                // copied to the device over the run
   std::size_t loaded_gaussians_sampled_order = 0;  // what the order as drawn would have loaded
   std::size_t loaded_gaussians_lower_bound = 0;    // each batch's distinct visible Gaussians
-  std::size_t images = 0;                          // training views rendered
+  // What the camera sequence requires at least: each batch's distinct visible Gaussians once
+  // each way.
+  std::size_t h2d_bytes_lower_bound = 0, d2h_bytes_lower_bound = 0;
+  // Pinned-copy peak measured when the executor started (bytes per second; 0 if not measured).
+  double peak_h2d_bytes_per_second = 0, peak_d2h_bytes_per_second = 0;
+  std::size_t peak_probe_bytes = 0;
+  std::size_t images = 0;  // training views rendered
   std::size_t batches = 0;
   struct Seconds {
     double culling = 0, scheduling = 0, gather = 0, h2d = 0, render_forward = 0,

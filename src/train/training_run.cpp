@@ -81,8 +81,37 @@ std::string evaluation_line(const Evaluation& e) {
 nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int steps_run) {
   const auto& s = m.seconds;
   const double per_batch = m.batches > 0 ? 1.0 / static_cast<double>(m.batches) : 0.0;
+  const auto gbps = [](std::size_t bytes, double seconds) {
+    return seconds > 0 ? static_cast<double>(bytes) / seconds / 1e9 : 0.0;
+  };
+  const double h2d_gbps = gbps(m.h2d_bytes, s.h2d), d2h_gbps = gbps(m.d2h_bytes, s.d2h);
+  const double peak_h2d = m.peak_h2d_bytes_per_second / 1e9;
+  const double peak_d2h = m.peak_d2h_bytes_per_second / 1e9;
+  const nlohmann::json phases = {{"culling", s.culling},
+                                 {"scheduling", s.scheduling},
+                                 {"gather", s.gather},
+                                 {"h2d", s.h2d},
+                                 {"render_forward", s.render_forward},
+                                 {"render_backward", s.render_backward},
+                                 {"d2h", s.d2h},
+                                 {"cpu_adam", s.cpu_adam},
+                                 {"idle", s.idle},
+                                 {"batches", s.batches}};
+  nlohmann::json per_batch_phases;
+  for (const auto& [name, seconds] : phases.items())
+    per_batch_phases[name] = seconds.get<double>() * per_batch;
   return {{"h2d_bytes", m.h2d_bytes},
           {"d2h_bytes", m.d2h_bytes},
+          {"h2d_bytes_lower_bound", m.h2d_bytes_lower_bound},
+          {"d2h_bytes_lower_bound", m.d2h_bytes_lower_bound},
+          // Achieved: bytes over the time the copy stream spent on them (chunk copies, each
+          // timed from start to completion on the stream).
+          {"h2d_gbps", h2d_gbps},
+          {"d2h_gbps", d2h_gbps},
+          {"pinned_copy_peak",
+           {{"h2d_gbps", peak_h2d}, {"d2h_gbps", peak_d2h}, {"probe_bytes", m.peak_probe_bytes}}},
+          {"h2d_fraction_of_peak", peak_h2d > 0 ? h2d_gbps / peak_h2d : 0.0},
+          {"d2h_fraction_of_peak", peak_d2h > 0 ? d2h_gbps / peak_d2h : 0.0},
           {"loaded_gaussians", m.loaded_gaussians},
           {"loaded_gaussians_sampled_order", m.loaded_gaussians_sampled_order},
           {"loaded_gaussians_lower_bound", m.loaded_gaussians_lower_bound},
@@ -91,17 +120,8 @@ nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int 
           {"schedule_seconds_per_batch", s.scheduling * per_batch},
           {"steps", steps_run},
           {"train_seconds", train_seconds},
-          {"seconds",
-           {{"culling", s.culling},
-            {"scheduling", s.scheduling},
-            {"gather", s.gather},
-            {"h2d", s.h2d},
-            {"render_forward", s.render_forward},
-            {"render_backward", s.render_backward},
-            {"d2h", s.d2h},
-            {"cpu_adam", s.cpu_adam},
-            {"idle", s.idle},
-            {"batches", s.batches}}}};
+          {"seconds", phases},
+          {"seconds_per_batch", per_batch_phases}};
 }
 
 }  // namespace

@@ -143,6 +143,19 @@ TEST_CASE("offload in TSP order stays close to resident through densification", 
   CHECK(m["offload"]["h2d_bytes"].get<std::size_t>() > 0);
   CHECK(m["offload"]["loaded_gaussians"].get<std::size_t>() <=
         m["offload"]["loaded_gaussians_sampled_order"].get<std::size_t>());
+  // Transfers against what the camera sequence requires, and against the pinned-copy peak.
+  const auto& off = m["offload"];
+  CHECK(off["h2d_bytes"].get<std::size_t>() >= off["h2d_bytes_lower_bound"].get<std::size_t>());
+  CHECK(off["h2d_bytes_lower_bound"].get<std::size_t>() ==
+        off["loaded_gaussians_lower_bound"].get<std::size_t>() * (11 + 12) * sizeof(float));
+  CHECK(off["d2h_bytes"].get<std::size_t>() >= off["d2h_bytes_lower_bound"].get<std::size_t>());
+  CHECK(off["pinned_copy_peak"]["h2d_gbps"].get<double>() > 0);
+  CHECK(off["pinned_copy_peak"]["d2h_gbps"].get<double>() > 0);
+  CHECK(off["pinned_copy_peak"]["probe_bytes"].get<std::size_t>() > 0);
+  CHECK(off["h2d_gbps"].get<double>() > 0);
+  CHECK(off["h2d_fraction_of_peak"].get<double>() > 0);
+  CHECK(off["seconds_per_batch"]["batches"].get<double>() ==
+        Approx(off["seconds"]["batches"].get<double>() / off["steps"].get<double>()));
 }
 
 TEST_CASE("offload: deferred Adam equals dense Adam exactly and skip differs", "[offload]") {

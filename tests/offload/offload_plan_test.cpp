@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include "core/backend_select.hpp"
+#include "core/buffer.hpp"
+#include "core/device_arena.hpp"
+#include "offload/copy_bandwidth.hpp"
 #include "offload/offload_plan.hpp"
 
 using namespace splat;
@@ -41,4 +45,22 @@ TEST_CASE("offload plan: a refusal says what to change", "[plan]") {
   const OffloadPlan plan = plan_offload(in);
   CHECK_THROWS_WITH(refuse_working_set(plan, "IMG_1.jpg", 100000),
                     Catch::Contains("IMG_1.jpg") && Catch::Contains("raise offload.gpu_budget"));
+}
+
+TEST_CASE("the pinned-copy probe measures both ways within the arena and gives it back",
+          "[offload]") {
+  auto backend = make_backend("cpu");
+  DeviceArena arena(*backend, std::size_t{8} << 20);
+  auto copy = backend->create_stream();
+  const CopyBandwidth b = measure_copy_bandwidth(*backend, arena, *copy, std::size_t{1} << 20);
+  CHECK(b.probe_bytes == std::size_t{1} << 20);
+  CHECK(b.h2d_bytes_per_second > 0);
+  CHECK(b.d2h_bytes_per_second > 0);
+  CHECK(arena.in_use() == 0);
+  CHECK(arena.peak() <= arena.budget());
+  // A nearly full arena gets a smaller probe, never an overdraft.
+  Buffer held = arena.allocate((std::size_t{8} << 20) - (std::size_t{64} << 10), "held");
+  const CopyBandwidth small = measure_copy_bandwidth(*backend, arena, *copy);
+  CHECK(small.probe_bytes <= (std::size_t{16} << 10));
+  CHECK(arena.peak() <= arena.budget());
 }

@@ -82,6 +82,44 @@ void GaussianStore::scatter(ParamGroup group, ParamState state, const std::uint3
     std::memcpy(row(group, state, ids[i]), in + i * w, w * sizeof(float));
 }
 
+void GaussianStore::append_copies(const std::vector<std::size_t>& rows) {
+  const std::size_t n = size_;
+  for (std::size_t r : rows)
+    SPLAT_REQUIRE(r < n, "append_copies: row ", r, " out of range (", n, " rows)");
+  resize(n + rows.size());
+  const ParamState moments[2] = {ParamState::FirstMoment, ParamState::SecondMoment};
+#pragma omp parallel for schedule(static) if (rows.size() > 4096)
+  for (long long i = 0; i < static_cast<long long>(rows.size()); ++i) {
+    const std::size_t to = n + i;
+    for (ParamGroup group : {ParamGroup::Geometry, ParamGroup::Appearance}) {
+      const std::size_t bytes = width(group) * sizeof(float);
+      std::memcpy(row(group, ParamState::Value, to), row(group, ParamState::Value, rows[i]), bytes);
+      for (ParamState m : moments) std::memset(row(group, m, to), 0, bytes);
+    }
+    adam_steps(to) = adam_steps(rows[i]);
+  }
+}
+
+void GaussianStore::keep_rows(const std::vector<std::uint8_t>& keep) {
+  SPLAT_REQUIRE(keep.size() == size_, "keep_rows: mask has ", keep.size(), " rows, store has ",
+                size_);
+  // Serial and in order: a kept row only ever moves to a lower index, never over a row still
+  // to be read.
+  std::size_t out = 0;
+  for (std::size_t r = 0; r < size_; ++r) {
+    if (!keep[r]) continue;
+    if (out != r) {
+      for (ParamGroup group : {ParamGroup::Geometry, ParamGroup::Appearance})
+        for (ParamState state :
+             {ParamState::Value, ParamState::FirstMoment, ParamState::SecondMoment})
+          std::memcpy(row(group, state, out), row(group, state, r), width(group) * sizeof(float));
+      adam_steps(out) = adam_steps(r);
+    }
+    ++out;
+  }
+  resize(out);
+}
+
 void GaussianStore::load(const TrainableGaussians& g) {
   SPLAT_REQUIRE(g.params.sh_degree == sh_degree_, "store holds SH degree ", sh_degree_,
                 ", model has ", g.params.sh_degree);

@@ -44,7 +44,14 @@ class GaussianStore {
   void scatter(ParamGroup group, ParamState state, const std::uint32_t* ids, std::size_t count,
                const float* in);
 
-  // Whole-model conversion, for checkpoints, export and densification.
+  // Densification in place: no second copy of the store is ever made.
+  // Appends copies of `rows` (values; zero moments; the source rows' step counts).
+  void append_copies(const std::vector<std::size_t>& rows);
+  // Keeps the rows whose mask entry is nonzero, in order (compaction within the chunks; whole
+  // chunks past the new end are released).
+  void keep_rows(const std::vector<std::uint8_t>& keep);
+
+  // Whole-model conversion, for checkpoints, export and pushing an edited model.
   void load(const TrainableGaussians& g);
   TrainableGaussians to_trainable() const;
 

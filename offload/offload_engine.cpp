@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "offload/copy_bandwidth.hpp"
 #include "offload/frustum_culling.hpp"
+#include "offload/store_densify_target.hpp"
 
 namespace splat {
 
@@ -46,6 +47,9 @@ std::string format_gbps(double bytes_per_second) {
   std::snprintf(text, sizeof text, "%.2f GB/s", bytes_per_second / 1e9);
   return text;
 }
+
+// Gaussians culled on the host to estimate the visible fraction when planning.
+constexpr std::size_t kPlanSample = std::size_t{1} << 20;
 
 // Rows refreshed per chunk of a culling-set update (bounds the pinned scratch).
 constexpr std::size_t kSphereChunk = std::size_t{1} << 18;
@@ -106,6 +110,15 @@ void OffloadEngine::synchronize_all() noexcept {
 
 void OffloadEngine::push(const TrainableGaussians& host) {
   synchronize_all();
+  store_.load(host);
+  completed_step_ = 0;
+  for (std::size_t i = 0; i < store_.size(); ++i)
+    completed_step_ = std::max(completed_step_, store_.adam_steps(i));
+  rebuild_device_side();
+}
+
+void OffloadEngine::rebuild_device_side() {
+  synchronize_all();
   residency_.clear();
   partials_.clear();
   // Release the device side first: a plan for a new N may lay the arena out differently.
@@ -113,13 +126,21 @@ void OffloadEngine::push(const TrainableGaussians& host) {
   spheres_ = Buffer();
   for (InHalf& h : in_) h.incoming_geometry = Buffer(), h.incoming_appearance = Buffer();
   for (OutHalf& h : out_) h.outgoing_geometry = Buffer(), h.outgoing_appearance = Buffer();
-  store_.load(host);
-  completed_step_ = 0;
-  for (std::size_t i = 0; i < store_.size(); ++i)
-    completed_step_ = std::max(completed_step_, store_.adam_steps(i));
   replan();
   allocate();
   refresh_culling_all();
+}
+
+DensifyReport OffloadEngine::densify(DensificationStrategy& strategy, int step,
+                                     TrainableGaussians& /*host*/) {
+  synchronize_all();
+  // Deferred rows first take the steps they skipped: densification sees dense Adam's values.
+  adam_.catch_up_all(step);
+  StoreDensifyTarget target(store_);
+  const DensifyReport report = strategy.after_step(step, target);
+  // An opacity reset alone changes no position or scale: the culling set stays valid.
+  if (report.cloned || report.split || report.pruned) rebuild_device_side();
+  return report;
 }
 
 void OffloadEngine::replan() {
@@ -132,25 +153,26 @@ void OffloadEngine::replan() {
   in.visible_fraction = 1.0;
   plan_ = plan_offload(in);
   if (!options_.whole_model && store_.size() > 0) {
-    // The scene's visible fraction: cull every training camera on the host once (the culling
-    // set does not exist on the device yet).
-    TrainableGaussians snapshot;
-    GaussianModel& m = snapshot.params;
-    m.sh_degree = store_.sh_degree();
-    m.resize(store_.size());
-    std::vector<float> spheres(store_.size() * 4);
-    for (std::size_t i = 0; i < store_.size(); ++i) {
-      const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, i);
-      for (int a = 0; a < 3; ++a) spheres[i * 4 + a] = g[a];
-      spheres[i * 4 + 3] = kCullingSigmas * std::exp(std::max({g[3], g[4], g[5]}));
+    // The scene's visible fraction, for the largest-model estimate: every training camera
+    // culled on the host (the culling set does not exist on the device yet) against an even
+    // sample of at most kPlanSample Gaussians, so re-planning stays cheap at any N.
+    const std::size_t n = store_.size();
+    const std::size_t stride = (n + kPlanSample - 1) / kPlanSample;
+    const std::size_t sampled = (n + stride - 1) / stride;
+    std::vector<float> spheres(sampled * 4);
+#pragma omp parallel for schedule(static)
+    for (long long s = 0; s < static_cast<long long>(sampled); ++s) {
+      const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, s * stride);
+      for (int a = 0; a < 3; ++a) spheres[s * 4 + a] = g[a];
+      spheres[s * 4 + 3] = kCullingSigmas * std::exp(std::max({g[3], g[4], g[5]}));
     }
     std::vector<PinholeCamera> cameras;
     for (std::size_t v = 0; v < train_views_.count(); ++v)
       cameras.push_back(train_views_.camera(v));
-    const auto visible = cull_cameras_cpu(spheres.data(), store_.size(), cameras);
+    const auto visible = cull_cameras_cpu(spheres.data(), sampled, cameras);
     std::size_t largest = 0;
     for (const VisibleSet& s : visible) largest = std::max(largest, s.size());
-    in.visible_fraction = static_cast<double>(largest) / static_cast<double>(store_.size());
+    in.visible_fraction = static_cast<double>(largest) / static_cast<double>(sampled);
     plan_ = plan_offload(in);
   }
   SPLAT_REQUIRE(plan_.capacity > 0, "offload.gpu_budget (", plan_.input.budget,

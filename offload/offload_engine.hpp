@@ -57,6 +57,9 @@ class OffloadEngine final : public BatchExecutor {
   void pull(TrainableGaussians& host, int step) override;
   void push(const TrainableGaussians& host) override;
   bool holds_model() const override { return true; }
+  // In place on the store: no host copy of the model is made.
+  DensifyReport densify(DensificationStrategy& strategy, int step,
+                        TrainableGaussians& host) override;
   ExecutorMetrics metrics() const override { return metrics_; }
 
   const OffloadPlan& plan() const { return plan_; }
@@ -79,6 +82,9 @@ class OffloadEngine final : public BatchExecutor {
     std::size_t begin, end;
   };
 
+  // After the store changed size: device side released, budget re-planned, arena laid out
+  // again, culling set rebuilt.
+  void rebuild_device_side();
   void replan();
   void allocate();
   void refresh_culling(const std::uint32_t* ids, std::size_t count);

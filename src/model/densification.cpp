@@ -27,9 +27,22 @@ void rotation_matrix(const float* q, float R[9]) {
   R[6] = 2 * (x * z - w * y), R[7] = 2 * (y * z + w * x), R[8] = 1 - 2 * (x * x + y * y);
 }
 
-float max_scale(const TrainableGaussians& g, std::size_t row) {
-  const float* s = &g.params.log_scales[row * 3];
-  return std::exp(std::max({s[0], s[1], s[2]}));
+struct RowGeometry {
+  float mean[3], log_scale[3], rotation[4], opacity_logit;
+};
+
+RowGeometry geometry_of(const DensifyTarget& g, std::size_t row) {
+  RowGeometry r;
+  g.read_geometry(row, r.mean, r.log_scale, r.rotation, &r.opacity_logit);
+  return r;
+}
+
+float max_scale(const RowGeometry& r) {
+  return std::exp(std::max({r.log_scale[0], r.log_scale[1], r.log_scale[2]}));
+}
+
+float max_scale(const DensifyTarget& g, std::size_t row) {
+  return max_scale(geometry_of(g, row));
 }
 
 }  // namespace
@@ -64,7 +77,12 @@ bool Default3dgsStrategy::acts_at(int step) const {
          step % config_.opacity_reset_interval == 0;
 }
 
-DensifyReport Default3dgsStrategy::after_step(int step, TrainableGaussians& g) {
+DensifyReport Default3dgsStrategy::densify_and_prune(TrainableGaussians& g, bool prune_by_size) {
+  TrainableGaussiansTarget target(g);
+  return densify_and_prune(target, prune_by_size);
+}
+
+DensifyReport Default3dgsStrategy::after_step(int step, DensifyTarget& g) {
   SPLAT_REQUIRE(grad_accum_.size() == g.size(), "densification statistics cover ",
                 grad_accum_.size(), " Gaussians but the model has ", g.size());
   DensifyReport report;
@@ -72,14 +90,14 @@ DensifyReport Default3dgsStrategy::after_step(int step, TrainableGaussians& g) {
     if (step > config_.from_step && step % config_.interval == 0)
       report = densify_and_prune(g, step > config_.opacity_reset_interval);
     if (step % config_.opacity_reset_interval == 0) {
-      reset_opacity(g, 0.01f);
+      g.cap_opacity(logit(0.01f));
       report.opacity_reset = true;
     }
   }
   return report;
 }
 
-DensifyReport Default3dgsStrategy::densify_and_prune(TrainableGaussians& g, bool prune_by_size) {
+DensifyReport Default3dgsStrategy::densify_and_prune(DensifyTarget& g, bool prune_by_size) {
   const std::size_t n = g.size();
   DensifyReport report;
   const float dense_limit = config_.percent_dense * extent_;
@@ -111,7 +129,7 @@ DensifyReport Default3dgsStrategy::densify_and_prune(TrainableGaussians& g, bool
   }
 
   // Clone: an exact copy that the optimizer then pulls apart.
-  append_copies(g, clone_rows);
+  g.append_copies(clone_rows);
   report.cloned = clone_rows.size();
 
   // Split: two samples from the Gaussian itself, each 1/1.6 of its size; the original goes.
@@ -119,18 +137,18 @@ DensifyReport Default3dgsStrategy::densify_and_prune(TrainableGaussians& g, bool
   const std::size_t before_split = g.size();
   std::vector<std::size_t> doubled;
   for (std::size_t row : split_rows) doubled.insert(doubled.end(), {row, row});
-  append_copies(g, doubled);
+  g.append_copies(doubled);
   for (std::size_t i = 0; i < doubled.size(); ++i) {
     const std::size_t row = before_split + i;
-    float* mean = &g.params.means[row * 3];
-    float* log_scale = &g.params.log_scales[row * 3];
+    RowGeometry r = geometry_of(g, row);
     float R[9];
-    rotation_matrix(&g.params.rotations[row * 4], R);
+    rotation_matrix(r.rotation, R);
     float offset[3];
-    for (int a = 0; a < 3; ++a) offset[a] = normal(rng_) * std::exp(log_scale[a]);
-    for (int r = 0; r < 3; ++r)
-      mean[r] += R[3 * r] * offset[0] + R[3 * r + 1] * offset[1] + R[3 * r + 2] * offset[2];
-    for (int a = 0; a < 3; ++a) log_scale[a] -= std::log(1.6f);  // scale / (0.8 * 2)
+    for (int a = 0; a < 3; ++a) offset[a] = normal(rng_) * std::exp(r.log_scale[a]);
+    for (int k = 0; k < 3; ++k)
+      r.mean[k] += R[3 * k] * offset[0] + R[3 * k + 1] * offset[1] + R[3 * k + 2] * offset[2];
+    for (int a = 0; a < 3; ++a) r.log_scale[a] -= std::log(1.6f);  // scale / (0.8 * 2)
+    g.write_mean_and_scale(row, r.mean, r.log_scale);
   }
   report.split = split_rows.size();
 
@@ -140,16 +158,17 @@ DensifyReport Default3dgsStrategy::densify_and_prune(TrainableGaussians& g, bool
   std::vector<std::uint8_t> keep(total, 1);
   for (std::size_t row : split_rows) keep[row] = 0;
   for (std::size_t row = 0; row < total; ++row) {
-    if (sigmoid(g.params.opacity_logits[row]) < config_.min_opacity) keep[row] = 0;
+    const RowGeometry r = geometry_of(g, row);
+    if (sigmoid(r.opacity_logit) < config_.min_opacity) keep[row] = 0;
     if (!prune_by_size) continue;
     // New rows have not been on screen yet; the world-size test applies to every row.
     if ((row < n && max_radius_[row] > config_.max_screen_radius) ||
-        max_scale(g, row) > config_.max_world_scale * extent_)
+        max_scale(r) > config_.max_world_scale * extent_)
       keep[row] = 0;
   }
   const std::size_t kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), 1));
   report.pruned = total - kept - split_rows.size();
-  keep_rows(g, keep);
+  g.keep_rows(keep);
   resize_stats(g.size());
   return report;
 }
@@ -173,13 +192,7 @@ void Default3dgsStrategy::restore(DensifyState state) {
 }
 
 void reset_opacity(TrainableGaussians& g, float max_opacity) {
-  const float cap = logit(max_opacity);
-  for (std::size_t row = 0; row < g.size(); ++row) {
-    float& o = g.params.opacity_logits[row];
-    o = std::min(o, cap);
-  }
-  std::fill(g.adam_m.opacity_logits.begin(), g.adam_m.opacity_logits.end(), 0.0f);
-  std::fill(g.adam_v.opacity_logits.begin(), g.adam_v.opacity_logits.end(), 0.0f);
+  TrainableGaussiansTarget(g).cap_opacity(logit(max_opacity));
 }
 
 }  // namespace splat

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/densify_target.hpp"
 #include "model/trainable_gaussians.hpp"
 
 namespace splat {
@@ -50,8 +51,12 @@ class DensificationStrategy {
                             std::size_t count) = 0;
   // Whether after_step(step) may change anything (so callers can skip syncing the model).
   virtual bool acts_at(int step) const = 0;
-  // After the optimizer step `step` (1-based): may add, remove or edit Gaussians.
-  virtual DensifyReport after_step(int step, TrainableGaussians& g) = 0;
+  // After the optimizer step `step` (1-based): may add, remove or edit Gaussians, in place.
+  virtual DensifyReport after_step(int step, DensifyTarget& g) = 0;
+  DensifyReport after_step(int step, TrainableGaussians& g) {
+    TrainableGaussiansTarget target(g);
+    return after_step(step, target);
+  }
   virtual DensifyState state() const = 0;
   virtual void restore(DensifyState state) = 0;
 };
@@ -63,11 +68,13 @@ class Default3dgsStrategy final : public DensificationStrategy {
   void observe_view(const std::uint32_t* ids, const float* screen_grad, const float* radii,
                     std::size_t count) override;
   bool acts_at(int step) const override;
-  DensifyReport after_step(int step, TrainableGaussians& g) override;
+  using DensificationStrategy::after_step;
+  DensifyReport after_step(int step, DensifyTarget& g) override;
   DensifyState state() const override;
   void restore(DensifyState state) override;
 
   // Exposed for tests: one densify-and-prune pass with the current statistics.
+  DensifyReport densify_and_prune(DensifyTarget& g, bool prune_by_size);
   DensifyReport densify_and_prune(TrainableGaussians& g, bool prune_by_size);
 
  private:

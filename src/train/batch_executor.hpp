@@ -82,6 +82,16 @@ class BatchExecutor {
   // True when the executor keeps the whole model itself, so the host copy may be released
   // between pulls; false when it works on the host copy in place.
   virtual bool holds_model() const = 0;
+  // Densification after optimizer step `step`, on the executor's model. This default brings the
+  // model to `host`, lets the strategy edit it there and hands it back if it changed; the
+  // offload engine lets the strategy edit its store in place instead.
+  virtual DensifyReport densify(DensificationStrategy& strategy, int step,
+                                TrainableGaussians& host) {
+    pull(host, step);
+    const DensifyReport report = strategy.after_step(step, host);
+    if (report.changed()) push(host);
+    return report;
+  }
   virtual ExecutorMetrics metrics() const { return {}; }
 };
 

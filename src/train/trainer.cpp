@@ -141,9 +141,7 @@ StepStats Trainer::step() {
   stats.psnr = mse > 0 ? static_cast<float>(-10.0 * std::log10(mse)) : 99.0f;
   ++step_;
   if (densify_.acts_at(step_)) {
-    executor_->pull(gaussians_, step_);
-    stats.densify = densify_.after_step(step_, gaussians_);
-    if (stats.densify.changed()) executor_->push(gaussians_);
+    stats.densify = executor_->densify(densify_, step_, gaussians_);
   }
   return stats;
 }

@@ -20,9 +20,23 @@
 
 namespace splat {
 
+// Device scratch a DeviceRows implementation takes from the arena: a fixed part for culling
+// `culled_gaussians` (beyond the visible-id list the plan already counts per Gaussian), and a
+// part per row of a transfer chunk (slot lists and sphere rows cross in chunk-sized pieces).
+struct DeviceRowsScratch {
+  std::size_t fixed = 0;
+  std::size_t per_chunk_row = 0;
+};
+
 class DeviceRows {
  public:
   virtual ~DeviceRows() = default;
+  // What reserve(culled_gaussians, chunk_rows) takes from the arena, for the plan.
+  virtual DeviceRowsScratch scratch(std::size_t culled_gaussians) const { return {}; }
+  // Takes the scratch for a model of `culled_gaussians` (0: no culling, as in naive mode) and
+  // transfer chunks of `chunk_rows`; release() gives it back before the arena is laid out anew.
+  virtual void reserve(std::size_t culled_gaussians, std::size_t chunk_rows) {}
+  virtual void release() {}
   // Each camera's sorted visible ids, from `count` spheres (x, y, z, radius) in device memory.
   // Waits for the compute stream.
   virtual std::vector<VisibleSet> cull(const float* spheres, std::size_t count,
@@ -33,7 +47,8 @@ class DeviceRows {
   // The gradient rows of `slots`, in that order, into `geometry` and `appearance` (device).
   virtual void pack_gradients(const std::vector<std::uint32_t>& slots, const GaussianArrays& grads,
                               float* geometry, float* appearance) = 0;
-  // Parameters and gradients of slot from[i] to slot to[i].
+  // Parameters and gradients of slot from[i] to slot to[i], in list order (a move sees what the
+  // moves before it wrote).
   virtual void move(const SlotMoves& moves, const GaussianArrays& params,
                     const GaussianArrays& grads) = 0;
   // spheres_out[ids[i]] = spheres[i] (host arrays, kept valid until the compute stream is
@@ -43,5 +58,8 @@ class DeviceRows {
 };
 
 std::unique_ptr<DeviceRows> make_cpu_device_rows(Stream& compute);
+// CUDA builds only (offload/cuda_device_rows.cpp): kernels on `compute`, scratch from `arena`.
+std::unique_ptr<DeviceRows> make_cuda_device_rows(Backend& backend, DeviceArena& arena,
+                                                  Stream& compute);
 
 }  // namespace splat

@@ -54,6 +54,18 @@ constexpr std::size_t kPlanSample = std::size_t{1} << 20;
 // Rows refreshed per chunk of a culling-set update (bounds the pinned scratch).
 constexpr std::size_t kSphereChunk = std::size_t{1} << 18;
 
+// Runs renderer work for one view and names the view in a failure: on CUDA the renderer's
+// workspaces come from the engine's arena, and a view that needs more than the plan left is
+// refused there (the arena's message names the budget and what to raise).
+template <class Work>
+auto for_view(const std::string& name, std::size_t gaussians, Work&& work) {
+  try {
+    return work();
+  } catch (const Error& e) {
+    fail("camera ", name, " (", gaussians, " Gaussians in the working set): ", e.what());
+  }
+}
+
 }  // namespace
 
 OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compute,
@@ -126,6 +138,8 @@ void OffloadEngine::rebuild_device_side() {
   spheres_ = Buffer();
   for (InHalf& h : in_) h.incoming_geometry = Buffer(), h.incoming_appearance = Buffer();
   for (OutHalf& h : out_) h.outgoing_geometry = Buffer(), h.outgoing_appearance = Buffer();
+  rows_->release();
+  renderer_.release_workspaces();  // they regrow after the new layout, not in its way
   replan();
   allocate();
   refresh_culling_all();
@@ -150,6 +164,10 @@ void OffloadEngine::replan() {
   in.sh_degree = store_.sh_degree();
   in.whole_model = options_.whole_model;
   in.render_reserve = options_.render_reserve;
+  in.render_row_bytes = options_.render_row_bytes;
+  const DeviceRowsScratch scratch = rows_->scratch(options_.whole_model ? 0 : store_.size());
+  in.rows_scratch = scratch.fixed;
+  in.rows_scratch_per_chunk_row = scratch.per_chunk_row;
   in.visible_fraction = 1.0;
   plan_ = plan_offload(in);
   if (!options_.whole_model && store_.size() > 0) {
@@ -206,6 +224,7 @@ void OffloadEngine::allocate() {
     pinned(h.returned_appearance, appearance_bytes);
   }
   pinned(host_statistics_, capacity * 3 * sizeof(float));
+  rows_->reserve(options_.whole_model ? 0 : store_.size(), plan_.chunk_rows);
   residency_ = ResidencyMap(capacity);
 }
 
@@ -441,17 +460,22 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
         PhaseTimer idle(metrics_.seconds.idle);
         compute_.synchronize();  // the CPU renderer runs on this thread
       }
-      renderer_.forward(working_set_.params(count), r.source->camera(view), r.active_sh_degree,
-                        r.background);
+      for_view(names[schedule.order[k]], count, [&] {
+        renderer_.forward(working_set_.params(count), r.source->camera(view), r.active_sh_degree,
+                          r.background);
+      });
     }
     {
       PhaseTimer timer(metrics_.seconds.render_backward);
-      const LossValue value = renderer_.loss(*truth, r.ssim_weight);
+      const LossValue value = for_view(names[schedule.order[k]], count,
+                                       [&] { return renderer_.loss(*truth, r.ssim_weight); });
       check_view_loss(*r.source, view, r.step, value);
       result.loss_sum += value.loss;
       result.mse_sum += value.mse;
-      renderer_.backward(working_set_.grads(count), working_set_.screen_grad(),
-                         working_set_.radii());
+      for_view(names[schedule.order[k]], count, [&] {
+        renderer_.backward(working_set_.grads(count), working_set_.screen_grad(),
+                           working_set_.radii());
+      });
     }
     ++metrics_.images;
     if (r.observer) {
@@ -516,7 +540,9 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   evaluating_ = false;
   in_count_ += chunks_.size();
   if (backend_.kind() == BackendKind::Cpu) compute_.synchronize();
-  renderer_.forward(working_set_.params(residency_.size()), camera, active_sh_degree, background);
+  for_view("(evaluation view)", residency_.size(), [&] {
+    renderer_.forward(working_set_.params(residency_.size()), camera, active_sh_degree, background);
+  });
   residency_.clear();
 }
 

@@ -37,8 +37,9 @@ namespace splat {
 struct OffloadOptions {
   ViewOrder order = ViewOrder::Sampled;
   UntouchedPolicy untouched = UntouchedPolicy::Deferred;
-  bool whole_model = false;        // naive mode
-  std::size_t render_reserve = 0;  // arena bytes left to the renderer's own workspaces
+  bool whole_model = false;          // naive mode
+  std::size_t render_reserve = 0;    // arena bytes left to the renderer's own workspaces
+  std::size_t render_row_bytes = 0;  // and per working-set row (the backend's estimate)
 };
 
 class OffloadEngine final : public BatchExecutor {

@@ -32,14 +32,15 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
   const std::size_t row = streamed_row_bytes(in.sh_degree);
   plan.device_bytes_per_gaussian = in.whole_model ? 0 : culling_bytes_per_gaussian();
   plan.host_bytes_per_gaussian = 3 * row + sizeof(std::int32_t);
-  plan.slot_bytes = WorkingSet::bytes_per_row(in.sh_degree) + sizeof(std::uint32_t);
+  plan.slot_bytes =
+      WorkingSet::bytes_per_row(in.sh_degree) + sizeof(std::uint32_t) + in.render_row_bytes;
   const std::size_t n_sized = plan.device_bytes_per_gaussian * in.gaussians;
   // Rows cross in chunks, so staging is a small fixed share of the budget: a sixteenth of
   // what a staging-free working set could hold, within [256, 65536] rows.
-  const std::size_t base = in.render_reserve + kAllocationSlack;
+  const std::size_t base = in.render_reserve + in.rows_scratch + kAllocationSlack;
   const std::size_t spare = in.budget > n_sized + base ? in.budget - n_sized - base : 0;
   plan.chunk_rows = std::clamp<std::size_t>(spare / plan.slot_bytes / 16, 256, 65536);
-  plan.fixed_bytes = base + 4 * plan.chunk_rows * row;
+  plan.fixed_bytes = base + plan.chunk_rows * (4 * row + in.rows_scratch_per_chunk_row);
   if (in.budget > n_sized + plan.fixed_bytes)
     plan.capacity = (in.budget - n_sized - plan.fixed_bytes) / plan.slot_bytes;
   if (in.whole_model)
@@ -56,9 +57,13 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
 std::string OffloadPlan::describe() const {
   return str_cat("offload plan: budget ", format_bytes(input.budget), "; device ",
                  device_bytes_per_gaussian, " B per Gaussian (N-sized) + ", slot_bytes,
-                 " B per working-set row; host ", host_bytes_per_gaussian,
-                 " B per Gaussian; working set holds ", capacity, " Gaussians (", input.gaussians,
-                 " in the model, largest camera sees ",
+                 " B per working-set row",
+                 input.render_reserve + input.render_row_bytes > 0
+                     ? str_cat(" (renderer: ", input.render_row_bytes, " B per row + ",
+                               format_bytes(input.render_reserve), ")")
+                     : std::string(),
+                 "; host ", host_bytes_per_gaussian, " B per Gaussian; working set holds ",
+                 capacity, " Gaussians (", input.gaussians, " in the model, largest camera sees ",
                  static_cast<int>(std::lround(input.visible_fraction * 1000)) / 10.0,
                  "%); largest model this budget supports: ", largest_gaussians, " Gaussians");
 }

@@ -13,18 +13,22 @@ struct OffloadPlanInput {
   std::size_t budget = 0;     // offload.gpu_budget
   std::size_t gaussians = 0;  // N now
   int sh_degree = 3;
-  bool whole_model = false;        // naive mode: no culling, the working set is the model
-  std::size_t render_reserve = 0;  // arena bytes kept for the renderer's workspaces
-  double visible_fraction = 1;     // largest share of N one training camera sees
+  bool whole_model = false;          // naive mode: no culling, the working set is the model
+  std::size_t render_reserve = 0;    // arena bytes kept for the renderer's workspaces
+  std::size_t render_row_bytes = 0;  // and per working-set row (per-Gaussian and pair arrays)
+  std::size_t rows_scratch = 0;      // DeviceRows scratch: fixed bytes (culling temp storage)
+  std::size_t rows_scratch_per_chunk_row = 0;  // and per transfer-chunk row (list pieces)
+  double visible_fraction = 1;                 // largest share of N one training camera sees
 };
 
 struct OffloadPlan {
   OffloadPlanInput input;
   std::size_t device_bytes_per_gaussian = 0;  // N-sized device memory (the culling set)
   std::size_t host_bytes_per_gaussian = 0;    // parameters, moments and step of the store
-  std::size_t slot_bytes = 0;   // per working-set row: parameters, gradients, statistics
+  std::size_t slot_bytes = 0;   // per working-set row: parameters, gradients, statistics,
+                                // the renderer's per-row workspaces
   std::size_t chunk_rows = 0;   // rows per transfer chunk (two in, two out are on the device)
-  std::size_t fixed_bytes = 0;  // transfer chunks, renderer reserve and allocation slack
+  std::size_t fixed_bytes = 0;  // transfer chunks, row-op scratch, renderer reserve, slack
   std::size_t capacity = 0;     // working-set rows the budget leaves (0: none)
   std::size_t largest_gaussians = 0;
   std::string describe() const;

@@ -2,6 +2,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -18,6 +19,77 @@
 #include "train/growing_device_buffer.hpp"
 
 namespace splat {
+
+namespace {
+
+// The arrays of each workspace block, shared by the renderer's allocations and by
+// cuda_render_workspace_bytes() so the planner's estimate follows the layouts.
+struct ProjectionLayout {  // per Gaussian
+  explicit ProjectionLayout(std::size_t n) {
+    const std::size_t f = sizeof(float);
+    mean2d = layout.add(n * 2 * f);
+    conic = layout.add(n * 3 * f);
+    depth = layout.add(n * f);
+    radius = layout.add(n * f);
+    color = layout.add(n * 3 * f);
+    opacity = layout.add(n * f);
+    rect = layout.add(n * 4 * sizeof(std::int32_t));
+    count = layout.add(n * sizeof(std::uint32_t));
+    pair_end = layout.add(n * sizeof(std::uint64_t));
+  }
+  BlockLayout layout;
+  std::size_t mean2d, conic, depth, radius, color, opacity, rect, count, pair_end;
+};
+
+struct PairLayout {  // per Gaussian-tile pair: the sort's input and output
+  explicit PairLayout(std::size_t p) {
+    keys = layout.add(p * sizeof(std::uint64_t));
+    sorted_keys = layout.add(p * sizeof(std::uint64_t));
+    ids = layout.add(p * sizeof(std::uint32_t));
+    sorted_ids = layout.add(p * sizeof(std::uint32_t));
+  }
+  BlockLayout layout;
+  std::size_t keys, sorted_keys, ids, sorted_ids;
+};
+
+struct Gradients2dLayout {  // per Gaussian, backward only
+  explicit Gradients2dLayout(std::size_t n) {
+    const std::size_t f = sizeof(float);
+    mean2d = layout.add(n * 2 * f);
+    conic = layout.add(n * 3 * f);
+    opacity = layout.add(n * f);
+    color = layout.add(n * 3 * f);
+  }
+  BlockLayout layout;
+  std::size_t mean2d, conic, opacity, color;
+};
+
+struct PixelLayout {  // per pixel: final transmittance, contributor count, dL/dimage
+  explicit PixelLayout(std::size_t pixels) {
+    transmittance = layout.add(pixels * sizeof(float));
+    contributors = layout.add(pixels * sizeof(std::uint32_t));
+    dimage = layout.add(pixels * 3 * sizeof(float));
+  }
+  BlockLayout layout;
+  std::size_t transmittance, contributors, dimage;
+};
+
+struct SumsLayout {  // per-block partial sums of a loss or a metric, then their totals
+  SumsLayout(std::size_t partial_doubles, std::size_t sums_count) {
+    partials = layout.add(partial_doubles * sizeof(double));
+    sums = layout.add(sums_count * sizeof(double));
+  }
+  BlockLayout layout;
+  std::size_t partials, sums;
+};
+
+std::size_t image_scratch_bytes(int width, int height) {
+  return std::max(cuda::image_loss_scratch_floats(width, height),
+                  cuda::image_quality_scratch_floats(width, height)) *
+         sizeof(float);
+}
+
+}  // namespace
 
 struct CudaViewRenderer::State {
   State(Backend& backend, DeviceArena& arena, Stream& stream)
@@ -80,25 +152,18 @@ struct CudaViewRenderer::State {
 
   void project(std::uint32_t count) {
     const std::size_t n = count;  // sizes in size_t: n * 4 must not wrap in 32 bits
-    BlockLayout layout;
-    const std::size_t f = sizeof(float);
-    const std::size_t o_mean2d = layout.add(n * 2 * f), o_conic = layout.add(n * 3 * f),
-                      o_depth = layout.add(n * f), o_radius = layout.add(n * f),
-                      o_color = layout.add(n * 3 * f), o_opacity = layout.add(n * f),
-                      o_rect = layout.add(n * 4 * sizeof(std::int32_t)),
-                      o_count = layout.add(n * sizeof(std::uint32_t)),
-                      o_pair_end = layout.add(n * sizeof(std::uint64_t));
-    void* block = per_gaussian.reserve(layout.total());
-    poison_block(block, layout.total());
-    projected = {at_offset<float>(block, o_mean2d),      at_offset<float>(block, o_conic),
-                 at_offset<float>(block, o_depth),       at_offset<float>(block, o_radius),
-                 at_offset<float>(block, o_color),       at_offset<float>(block, o_opacity),
-                 at_offset<std::int32_t>(block, o_rect), at_offset<std::uint32_t>(block, o_count)};
+    const ProjectionLayout l(n);
+    void* block = per_gaussian.reserve(l.layout.total());
+    poison_block(block, l.layout.total());
+    projected = {at_offset<float>(block, l.mean2d),      at_offset<float>(block, l.conic),
+                 at_offset<float>(block, l.depth),       at_offset<float>(block, l.radius),
+                 at_offset<float>(block, l.color),       at_offset<float>(block, l.opacity),
+                 at_offset<std::int32_t>(block, l.rect), at_offset<std::uint32_t>(block, l.count)};
     cuda::launch_project_gaussians(gaussians, camera, active_sh_degree, projected, native);
 
     pair_count = 0;
     if (n == 0) return;
-    auto* pair_end = at_offset<std::uint64_t>(block, o_pair_end);
+    auto* pair_end = at_offset<std::uint64_t>(block, l.pair_end);
     const std::size_t scan_bytes = cuda::scan_tile_counts_scratch_bytes(count);
     cuda::launch_scan_tile_counts(projected.tile_count, pair_end, count,
                                   cub_scratch(scan_scratch, scan_bytes), scan_bytes, native);
@@ -112,18 +177,13 @@ struct CudaViewRenderer::State {
   }
 
   void bin(const std::uint64_t* pair_end) {
-    const std::size_t p = pair_count;
-    BlockLayout layout;
-    const std::size_t o_keys = layout.add(p * sizeof(std::uint64_t)),
-                      o_sorted_keys = layout.add(p * sizeof(std::uint64_t)),
-                      o_ids = layout.add(p * sizeof(std::uint32_t)),
-                      o_sorted_ids = layout.add(p * sizeof(std::uint32_t));
-    void* block = pairs.reserve(layout.total());
-    poison_block(block, layout.total());
-    auto* keys = at_offset<std::uint64_t>(block, o_keys);
-    auto* sorted_keys = at_offset<std::uint64_t>(block, o_sorted_keys);
-    auto* ids = at_offset<std::uint32_t>(block, o_ids);
-    auto* sorted_ids = at_offset<std::uint32_t>(block, o_sorted_ids);
+    const PairLayout l(pair_count);
+    void* block = pairs.reserve(l.layout.total());
+    poison_block(block, l.layout.total());
+    auto* keys = at_offset<std::uint64_t>(block, l.keys);
+    auto* sorted_keys = at_offset<std::uint64_t>(block, l.sorted_keys);
+    auto* ids = at_offset<std::uint32_t>(block, l.ids);
+    auto* sorted_ids = at_offset<std::uint32_t>(block, l.sorted_ids);
     const int tile_count = tiles_x * tiles_y;
     cuda::launch_emit_tile_keys(projected.tile_rect, projected.depth, pair_end, gaussians.count,
                                 tiles_x, keys, ids, native);
@@ -215,16 +275,12 @@ void CudaViewRenderer::render_to(const GaussianArrays& p, const PinholeCamera& c
   cuda::launch_tile_ranges(s.sorted_keys, s.pair_count, tile_count, ranges, s.native);
   s.bins.tile_ranges = ranges;
 
-  const std::size_t pixels = static_cast<std::size_t>(camera.width) * camera.height;
-  BlockLayout layout;
-  const std::size_t o_T = layout.add(pixels * sizeof(float)),
-                    o_contributors = layout.add(pixels * sizeof(std::uint32_t)),
-                    o_dimage = layout.add(pixels * 3 * sizeof(float));
-  void* block = s.per_pixel.reserve(layout.total());
-  s.poison_block(block, layout.total());
-  s.final_transmittance = at_offset<float>(block, o_T);
-  s.contributors = at_offset<std::uint32_t>(block, o_contributors);
-  s.dimage = at_offset<float>(block, o_dimage);
+  const PixelLayout l(static_cast<std::size_t>(camera.width) * camera.height);
+  void* block = s.per_pixel.reserve(l.layout.total());
+  s.poison_block(block, l.layout.total());
+  s.final_transmittance = at_offset<float>(block, l.transmittance);
+  s.contributors = at_offset<std::uint32_t>(block, l.contributors);
+  s.dimage = at_offset<float>(block, l.dimage);
   cuda::launch_rasterize_forward(s.projected, s.bins, camera.width, camera.height, s.background,
                                  image, s.final_transmittance, s.contributors, s.native);
 }
@@ -235,13 +291,11 @@ LossValue CudaViewRenderer::loss_against(const float* target, float ssim_weight)
   const int w = s.camera.width, h = s.camera.height;
   auto* planes =
       static_cast<float*>(s.image_scratch.reserve(cuda::image_loss_scratch_floats(w, h) * 4));
-  BlockLayout layout;
-  const std::size_t o_partials = layout.add(cuda::image_loss_partial_doubles() * sizeof(double)),
-                    o_sums = layout.add(3 * sizeof(double));
-  void* block = s.sums.reserve(layout.total());
-  auto* sums = at_offset<double>(block, o_sums);
+  const SumsLayout l(cuda::image_loss_partial_doubles(), 3);
+  void* block = s.sums.reserve(l.layout.total());
+  auto* sums = at_offset<double>(block, l.sums);
   cuda::launch_image_loss(s.image, target, w, h, ssim_weight, s.dimage, planes,
-                          at_offset<double>(block, o_partials), sums, s.native);
+                          at_offset<double>(block, l.partials), sums, s.native);
   double host_sums[3];
   std::memcpy(host_sums, s.read_back(sums, sizeof(host_sums)), sizeof(host_sums));
   s.have_image_gradient = true;
@@ -263,14 +317,11 @@ void CudaViewRenderer::backward_from(const float* dimage, const GaussianArrays& 
                 " Gaussians, forward() rendered ", s.gaussians.count);
   const std::size_t n = s.gaussians.count;
   if (n == 0) return;
-  BlockLayout layout;
-  const std::size_t f = sizeof(float);
-  const std::size_t o_mean2d = layout.add(n * 2 * f), o_conic = layout.add(n * 3 * f),
-                    o_opacity = layout.add(n * f), o_color = layout.add(n * 3 * f);
-  void* block = s.gradients_2d.reserve(layout.total());
+  const Gradients2dLayout l(n);
+  void* block = s.gradients_2d.reserve(l.layout.total());
   const cuda::DeviceProjectionGrads d2d{
-      at_offset<float>(block, o_mean2d), at_offset<float>(block, o_conic),
-      at_offset<float>(block, o_opacity), at_offset<float>(block, o_color)};
+      at_offset<float>(block, l.mean2d), at_offset<float>(block, l.conic),
+      at_offset<float>(block, l.opacity), at_offset<float>(block, l.color)};
   cuda::launch_rasterize_backward(s.projected, s.bins, s.camera.width, s.camera.height,
                                   s.background, dimage, s.final_transmittance, s.contributors,
                                   s.gaussians.count, d2d, s.native);
@@ -285,13 +336,11 @@ ImageQuality CudaViewRenderer::quality_of(const float* image, const float* targe
   SPLAT_REQUIRE(width > 0 && height > 0, "quality of an empty image");
   auto* planes = static_cast<float*>(
       s.image_scratch.reserve(cuda::image_quality_scratch_floats(width, height) * 4));
-  BlockLayout layout;
-  const std::size_t o_partials = layout.add(cuda::image_quality_partial_doubles() * sizeof(double)),
-                    o_sums = layout.add(2 * sizeof(double));
-  void* block = s.sums.reserve(layout.total());
-  auto* sums = at_offset<double>(block, o_sums);
+  const SumsLayout l(cuda::image_quality_partial_doubles(), 2);
+  void* block = s.sums.reserve(l.layout.total());
+  auto* sums = at_offset<double>(block, l.sums);
   cuda::launch_image_quality(image, target, width, height, planes,
-                             at_offset<double>(block, o_partials), sums, s.native);
+                             at_offset<double>(block, l.partials), sums, s.native);
   double host_sums[2];
   std::memcpy(host_sums, s.read_back(sums, sizeof(host_sums)), sizeof(host_sums));
   return {cuda::psnr_from_sums(host_sums, width, height),
@@ -312,6 +361,50 @@ std::size_t CudaViewRenderer::pair_count() const {
 }
 void CudaViewRenderer::set_poison_outputs(bool poison) {
   state_->poison = poison;
+}
+
+void CudaViewRenderer::release_workspaces() {
+  State& s = *state_;
+  for (GrowingDeviceBuffer* b :
+       {&s.per_gaussian, &s.gradients_2d, &s.scan_scratch, &s.pairs, &s.sort_scratch, &s.tiles,
+        &s.per_pixel, &s.image_scratch, &s.sums, &s.owned_image, &s.owned_target})
+    b->release();
+  s.image = nullptr;  // the last render went with its buffer
+  s.have_image_gradient = false;
+}
+
+std::size_t cuda_render_workspace_bytes(std::size_t rows, int width, int height,
+                                        std::size_t pairs) {
+  SPLAT_REQUIRE(rows < std::numeric_limits<std::uint32_t>::max() &&
+                    pairs < std::numeric_limits<std::uint32_t>::max(),
+                "renderer workspaces for ", rows, " Gaussians and ", pairs,
+                " pairs exceed the 32-bit index range");
+  const std::size_t pixels = static_cast<std::size_t>(width) * height;
+  const int tiles = tiles_across(width) * tiles_across(height);
+  const auto n = static_cast<std::uint32_t>(rows);
+  const auto p = static_cast<std::uint32_t>(pairs);
+  // What each GrowingDeviceBuffer of State needs for such a view (CUB scratch is never empty).
+  const std::size_t needs[] = {
+      ProjectionLayout(rows).layout.total(),
+      Gradients2dLayout(rows).layout.total(),
+      std::max<std::size_t>(cuda::scan_tile_counts_scratch_bytes(n), 1),
+      PairLayout(pairs).layout.total(),
+      std::max<std::size_t>(cuda::sort_tile_keys_scratch_bytes(p, tiles), 1),
+      static_cast<std::size_t>(tiles) * 2 * sizeof(std::uint32_t),
+      PixelLayout(pixels).layout.total(),
+      image_scratch_bytes(width, height),
+      std::max(SumsLayout(cuda::image_loss_partial_doubles(), 3).layout.total(),
+               SumsLayout(cuda::image_quality_partial_doubles(), 2).layout.total()),
+      pixels * 3 * sizeof(float),  // the image
+      pixels * 3 * sizeof(float),  // the target
+  };
+  std::size_t total = 0;
+  for (std::size_t need : needs) {
+    const std::size_t block = GrowingDeviceBuffer::grown_bytes(need);
+    total +=
+        (block + DeviceArena::kAlignment - 1) / DeviceArena::kAlignment * DeviceArena::kAlignment;
+  }
+  return total;
 }
 
 std::unique_ptr<ViewRenderer> make_cuda_view_renderer(Backend& backend, DeviceArena& arena,

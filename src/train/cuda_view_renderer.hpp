@@ -27,6 +27,7 @@ class CudaViewRenderer final : public ViewRenderer {
   void backward(const GaussianArrays& grads, float* screen_grad, float* radii) override;
   void read_image(ViewImage& out) override;
   ImageQuality quality(const ViewImage& truth) override;
+  void release_workspaces() override;
 
   // The same on caller-owned device images (height x width x 3), for tests and benchmarks.
   void render_to(const GaussianArrays& params, const PinholeCamera& camera, int active_sh_degree,
@@ -59,5 +60,11 @@ class CudaViewRenderer final : public ViewRenderer {
 
 std::unique_ptr<ViewRenderer> make_cuda_view_renderer(Backend& backend, DeviceArena& arena,
                                                       Stream& stream);
+
+// Arena bytes the renderer's workspaces take for a view of `rows` Gaussians, width x height
+// pixels and `pairs` Gaussian-tile pairs (forward, loss, backward and quality): the same
+// layouts the renderer allocates, with its growth headroom and the arena's alignment. Needs a
+// CUDA device (CUB sizes its scratch for it).
+std::size_t cuda_render_workspace_bytes(std::size_t rows, int width, int height, std::size_t pairs);
 
 }  // namespace splat

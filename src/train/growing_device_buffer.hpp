@@ -24,10 +24,19 @@ class GrowingDeviceBuffer {
     if (bytes > buffer_.bytes()) {
       stream_.synchronize();
       buffer_ = Buffer();
-      buffer_ = arena_.allocate(bytes + bytes / 4, what_);
+      buffer_ = arena_.allocate(grown_bytes(bytes), what_);
     }
     return buffer_.data();
   }
+
+  // Gives the block back (after the queued work that may use it).
+  void release() {
+    stream_.synchronize();
+    buffer_ = Buffer();
+  }
+
+  // What reserve(bytes) takes from the arena when it has to grow: the headroom included.
+  static std::size_t grown_bytes(std::size_t bytes) { return bytes + bytes / 4; }
 
   void* data() { return buffer_.data(); }
   std::size_t capacity() const { return buffer_.bytes(); }

@@ -1,5 +1,9 @@
 #include "train/render_backend.hpp"
 
+#include <algorithm>
+#include <set>
+#include <utility>
+
 #include "core/backend_select.hpp"
 #include "core/byte_size.hpp"
 #include "core/device_arena.hpp"
@@ -17,12 +21,11 @@ namespace splat {
 
 namespace {
 
-OffloadOptions offload_options(const TrainConfig& config, std::size_t render_reserve) {
+OffloadOptions offload_options(const TrainConfig& config) {
   OffloadOptions o;
   o.order = parse_view_order(config.offload.order);
   o.untouched = parse_untouched_policy(config.offload.untouched);
   o.whole_model = config.mode == "naive";
-  o.render_reserve = render_reserve;
   return o;
 }
 
@@ -51,8 +54,8 @@ class CpuRenderBackend final : public RenderBackend {
     arena_ = std::make_unique<DeviceArena>(*backend_, budget);
     compute_ = backend_->create_stream();
     return std::make_unique<OffloadEngine>(*backend_, *arena_, *compute_, *renderer_,
-                                           make_cpu_device_rows(*compute_),
-                                           offload_options(config, 0), host, train_views);
+                                           make_cpu_device_rows(*compute_), offload_options(config),
+                                           host, train_views);
   }
   std::size_t device_budget() const override { return arena_ ? arena_->budget() : 0; }
   std::size_t peak_device_bytes() const override { return arena_ ? arena_->peak() : 0; }
@@ -65,8 +68,38 @@ class CpuRenderBackend final : public RenderBackend {
 };
 
 #if SPLAT_WITH_CUDA
+// Mean Gaussian-tile pairs per working-set row the renderer's share of an offload budget is
+// planned for. An assumption, not a bound: trained scenes average a few 16x16 tiles per
+// Gaussian, and few large Gaussians on a small image (random initialisation) about 3 pairs per
+// working-set row at lego's 100x100 (the culling margin keeps rows that render to nothing).
+// A view needing more pairs than the working set's share is refused by the arena, naming the
+// camera, the budget and offload.gpu_budget.
+constexpr std::size_t kPlannedPairsPerRow = 8;
+
+// The renderer's share of an offload arena as the planner takes it: a fixed part (per pixel
+// of the largest training image, and a one-row view's constant scratch) and a part per
+// working-set row, both from cuda_render_workspace_bytes (the renderer's own layouts).
+// cuda_render_workspace_bytes(r) is close to affine in r, so fixed + r * per_row covers it:
+// per_row is the slope from 0 to 2^20 rows, fixed the one-row value.
+void plan_render_workspaces(const ViewSource& views, OffloadOptions& options) {
+  constexpr std::size_t kReferenceRows = std::size_t{1} << 20;
+  std::set<std::pair<int, int>> sizes;
+  for (std::size_t v = 0; v < views.count(); ++v)
+    sizes.emplace(views.camera(v).width, views.camera(v).height);
+  for (const auto& [width, height] : sizes) {
+    const std::size_t empty = cuda_render_workspace_bytes(0, width, height, 0);
+    const std::size_t one = cuda_render_workspace_bytes(1, width, height, kPlannedPairsPerRow);
+    const std::size_t many = cuda_render_workspace_bytes(kReferenceRows, width, height,
+                                                         kReferenceRows * kPlannedPairsPerRow);
+    options.render_reserve = std::max(options.render_reserve, one);
+    options.render_row_bytes =
+        std::max(options.render_row_bytes, (many - empty + kReferenceRows - 1) / kReferenceRows);
+  }
+}
+
 // Resident training on the GPU: parameters, moments, gradients and the renderer's workspaces
-// all come from one arena of `device.memory_budget` bytes.
+// all come from one arena of `device.memory_budget` bytes (offload.gpu_budget when the mode
+// streams Gaussians: then the offload engine shares it).
 class CudaRenderBackend final : public RenderBackend {
  public:
   CudaRenderBackend(std::unique_ptr<Backend> backend, std::size_t budget)
@@ -80,12 +113,17 @@ class CudaRenderBackend final : public RenderBackend {
   std::unique_ptr<ParameterStore> make_store(TrainableGaussians& host) override {
     return make_device_parameter_store(*backend_, arena_, *stream_, host);
   }
+  // Offloading: the engine's arena is this backend's (offload.gpu_budget, see
+  // make_render_backend), its compute stream the renderer's, and the renderer's workspaces are
+  // planned into the same budget.
   std::unique_ptr<BatchExecutor> make_executor(TrainableGaussians& host, const TrainConfig& config,
                                                const ViewSource& train_views) override {
     if (!streams_gaussians(config)) return make_resident_executor(make_store(host), *renderer_);
-    // The engine runs on CUDA once DeviceRows has its kernels (gather/scatter of rows, device
-    // culling into id lists); until then the CPU backend is the offload backend.
-    fail("mode ", config.mode, " is not available on the CUDA backend yet: use backend=cpu");
+    OffloadOptions options = offload_options(config);
+    plan_render_workspaces(train_views, options);
+    return std::make_unique<OffloadEngine>(*backend_, arena_, *stream_, *renderer_,
+                                           make_cuda_device_rows(*backend_, arena_, *stream_),
+                                           options, host, train_views);
   }
   std::size_t device_budget() const override { return arena_.budget(); }
   std::size_t peak_device_bytes() const override { return arena_.peak(); }

@@ -51,6 +51,9 @@ class ViewRenderer {
   virtual void read_image(ViewImage& out) = 0;
   // PSNR and SSIM of the last render (clamped to [0, 1]) against `truth`.
   virtual ImageQuality quality(const ViewImage& truth) = 0;
+  // Gives workspaces that live in a device arena back to it (they regrow with the next view;
+  // the last render is gone). The offload engine calls it before laying the arena out anew.
+  virtual void release_workspaces() {}
 };
 
 }  // namespace splat

@@ -64,3 +64,27 @@ TEST_CASE("the pinned-copy probe measures both ways within the arena and gives i
   CHECK(small.probe_bytes <= (std::size_t{16} << 10));
   CHECK(arena.peak() <= arena.budget());
 }
+
+TEST_CASE("offload plan: renderer workspaces and row-op scratch come out of the working set",
+          "[plan]") {
+  OffloadPlanInput in;
+  in.budget = std::size_t{256} << 20;
+  in.gaussians = 2'000'000;
+  in.sh_degree = 3;
+  const OffloadPlan bare = plan_offload(in);
+  in.render_reserve = std::size_t{24} << 20;
+  in.render_row_bytes = 300;
+  in.rows_scratch = std::size_t{1} << 20;
+  in.rows_scratch_per_chunk_row = 20;
+  const OffloadPlan plan = plan_offload(in);
+  CHECK(plan.slot_bytes == bare.slot_bytes + 300);
+  CHECK(plan.capacity < bare.capacity);
+  // Everything the plan counts fits the budget: N-sized, fixed (renderer reserve, scratch,
+  // chunks) and the working set with the renderer's share per row.
+  const std::size_t used = plan.device_bytes_per_gaussian * in.gaussians + plan.fixed_bytes +
+                           plan.capacity * plan.slot_bytes;
+  CHECK(used <= in.budget);
+  CHECK(used + plan.slot_bytes > in.budget);
+  CHECK(plan.fixed_bytes >= in.render_reserve + in.rows_scratch + 20 * plan.chunk_rows);
+  CHECK(plan.describe().find("renderer") != std::string::npos);
+}

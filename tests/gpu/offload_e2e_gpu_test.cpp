@@ -1,0 +1,159 @@
+// The offload engine on the CUDA backend against resident training on the CUDA backend, on lego
+// (the scene and recipe of tests/offload/offload_equivalence_test.cpp, one camera per batch, no
+// densification): same parameters up to the GPU's own summation noise, through a budget far
+// below what resident training takes, and the budget kept. Naive offloading likewise.
+//
+// The CUDA rasterizer sums gradients with float atomics, so even two resident runs differ in
+// the last bits, and Adam (epsilon 1e-15) turns such noise in a near-zero gradient into a full
+// step for that element. So the comparison allows a few elements beyond a tight tolerance, far
+// fewer than a wrong row, slot or culling would move.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "io/checkpoint.hpp"
+#include "temp_dir.hpp"
+#include "train/training_run.hpp"
+
+using namespace splat;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kLego = std::string(SPLAT_SHARED_DATA_DIR) + "/lego";
+
+// 100,000 random Gaussians at SH degree 3 around the cameras: each camera's culled set is at
+// most about 32,000 (a third), resident training holds all of them (944 B each, plus the
+// renderer's workspaces for all of them).
+TrainRunOptions run_options(const fs::path& out, std::vector<std::string> extra) {
+  TrainRunOptions o;
+  o.data_dir = kLego;
+  o.out_dir = out.string();
+  o.overrides = {"backend=cuda",
+                 "data.resolution=8",
+                 "train.iterations=60",
+                 "train.eval_at=[60]",
+                 "train.batch_size=1",
+                 "model.sh_degree=3",
+                 "model.random_init_count=100000",
+                 "model.random_init_region=cameras",
+                 "model.sh_increase_every=40",
+                 "densify.from=1000",
+                 "densify.until=1000",
+                 "seed=11"};
+  o.overrides.insert(o.overrides.end(), extra.begin(), extra.end());
+  return o;
+}
+
+// About 35 MiB hold the culling set (20 B x 100,000), the largest culled set's working set
+// (about 990 B a row with the renderer's share) and the fixed part; resident training takes
+// about 120 MB.
+constexpr std::size_t kOffloadBudget = std::size_t{48} << 20;
+// Naive holds the whole model as its working set (about 100 MB) and larger transfer chunks.
+constexpr std::size_t kNaiveBudget = std::size_t{192} << 20;
+
+TrainingCheckpoint final_state(const fs::path& out) {
+  return read_checkpoint((out / "checkpoints/latest.ckpt").string());
+}
+
+nlohmann::json metrics_of(const fs::path& out) {
+  std::ifstream in(out / "metrics.json");
+  return nlohmann::json::parse(in);
+}
+
+// Elements of `got` farther than 1e-4 of `want`'s largest magnitude from `want`: at most
+// 0.5% of them (Adam's amplified summation noise), none non-finite.
+void check_close(const std::string& what, const std::vector<float>& want,
+                 const std::vector<float>& got) {
+  INFO(what);
+  REQUIRE(want.size() == got.size());
+  double scale = 0;
+  for (float w : want) scale = std::max(scale, static_cast<double>(std::abs(w)));
+  if (!(scale > 0)) scale = 1;
+  std::size_t beyond = 0, nonfinite = 0;
+  double worst = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (!std::isfinite(got[i])) {
+      ++nonfinite;
+      continue;
+    }
+    const double error = std::abs(static_cast<double>(got[i]) - want[i]) / scale;
+    worst = std::max(worst, error);
+    if (error > 1e-4) ++beyond;
+  }
+  INFO(beyond << " of " << want.size() << " elements beyond 1e-4 of the scale " << scale
+              << ", worst " << worst);
+  CHECK(nonfinite == 0);
+  CHECK(static_cast<double>(beyond) <= 0.005 * static_cast<double>(want.size()));
+}
+
+void check_same_model(const TrainableGaussians& a, TrainableGaussians b) {
+  REQUIRE(a.size() == b.size());
+  CHECK(a.adam_steps == b.adam_steps);
+  const char* names[] = {"means", "log_scales", "rotations", "opacity_logits", "sh"};
+  const GaussianModel* left[] = {&a.params, &a.adam_v};
+  GaussianModel* right[] = {&b.params, &b.adam_v};
+  for (int s = 0; s < 2; ++s) {
+    auto l = row_arrays(const_cast<GaussianModel&>(*left[s]));
+    auto r = row_arrays(*right[s]);
+    for (std::size_t k = 0; k < l.size(); ++k)
+      check_close(std::string(s == 0 ? "parameters " : "second moments ") + names[k], *l[k].values,
+                  *r[k].values);
+  }
+}
+
+// The arena was the configured budget, was used, and its peak stayed within it.
+std::size_t check_budget_kept(const fs::path& out, std::size_t budget) {
+  const auto m = metrics_of(out);
+  const auto peak = m["memory"]["peak_device_bytes"].get<std::size_t>();
+  CHECK(m["memory"]["device_budget_bytes"].get<std::size_t>() == budget);
+  CHECK(peak > 0);
+  CHECK(peak <= budget);
+  return peak;
+}
+
+}  // namespace
+
+TEST_CASE("cuda offload equals cuda resident within a budget far below the model", "[gpu]") {
+  const test::TempDir dir("splat-gpu-offload");
+  const TrainRunResult resident = run_training(run_options(dir.path() / "resident", {}));
+  const TrainRunResult offload = run_training(run_options(
+      dir.path() / "offload", {"mode=offload", "offload.gpu_budget=48MiB",
+                               "optimizer.untouched=dense", "scheduler.order=sampled"}));
+  const auto want = final_state(dir.path() / "resident").gaussians;
+  check_same_model(want, final_state(dir.path() / "offload").gaussians);
+  CHECK(std::abs(resident.test_psnr - offload.test_psnr) < 0.05);
+  // Far below: resident training's device memory is more than twice the offload budget.
+  const auto resident_peak =
+      metrics_of(dir.path() / "resident")["memory"]["peak_device_bytes"].get<std::size_t>();
+  CHECK(resident_peak > 2 * kOffloadBudget);
+  check_budget_kept(dir.path() / "offload", kOffloadBudget);
+  const auto m = metrics_of(dir.path() / "offload");
+  CHECK(m["offload"]["h2d_bytes"].get<std::size_t>() > 0);
+  CHECK(m["offload"]["d2h_bytes"].get<std::size_t>() > 0);
+}
+
+TEST_CASE("cuda naive offload equals cuda resident", "[gpu]") {
+  const test::TempDir dir("splat-gpu-naive");
+  const TrainRunResult resident = run_training(run_options(dir.path() / "resident", {}));
+  const TrainRunResult naive =
+      run_training(run_options(dir.path() / "naive", {"mode=naive", "offload.gpu_budget=192MiB"}));
+  check_same_model(final_state(dir.path() / "resident").gaussians,
+                   final_state(dir.path() / "naive").gaussians);
+  CHECK(std::abs(resident.test_psnr - naive.test_psnr) < 0.05);
+  check_budget_kept(dir.path() / "naive", kNaiveBudget);
+}
+
+TEST_CASE("cuda offload refuses a budget whose working set cannot hold a view", "[gpu]") {
+  const test::TempDir dir("splat-gpu-offload");
+  CHECK_THROWS_WITH(
+      run_training(run_options(dir.path() / "tiny", {"mode=offload", "offload.gpu_budget=8MiB"})),
+      Catch::Contains("raise offload.gpu_budget"));
+}

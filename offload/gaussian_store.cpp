@@ -123,12 +123,24 @@ void GaussianStore::keep_rows(const std::vector<std::uint8_t>& keep) {
 void GaussianStore::load(const TrainableGaussians& g) {
   SPLAT_REQUIRE(g.params.sh_degree == sh_degree_, "store holds SH degree ", sh_degree_,
                 ", model has ", g.params.sh_degree);
+  // A model without optimizer state (a fresh start) loads with zero moments and steps, so the
+  // host never allocates moments the store would only copy.
+  const bool moments = g.adam_m.size() == g.size() && g.adam_v.size() == g.size();
+  const bool steps = g.adam_steps.size() == g.size();
+  SPLAT_REQUIRE(moments || (g.adam_m.size() == 0 && g.adam_v.size() == 0),
+                "store: the model's moments cover ", g.adam_m.size(), " and ", g.adam_v.size(),
+                " of its ", g.size(), " Gaussians");
   resize(g.size());
   const GaussianModel* models[3] = {&g.params, &g.adam_m, &g.adam_v};
   const std::size_t aw = appearance_width_;
 #pragma omp parallel for schedule(static)
   for (long long i = 0; i < static_cast<long long>(g.size()); ++i) {
-    for (int s = 0; s < 3; ++s) {
+    if (!moments)
+      for (ParamState s : {ParamState::FirstMoment, ParamState::SecondMoment}) {
+        std::memset(row(ParamGroup::Geometry, s, i), 0, kGeometryWidth * sizeof(float));
+        std::memset(row(ParamGroup::Appearance, s, i), 0, aw * sizeof(float));
+      }
+    for (int s = 0; s < (moments ? 3 : 1); ++s) {
       const GaussianModel& m = *models[s];
       float* geometry = row(ParamGroup::Geometry, static_cast<ParamState>(s), i);
       std::memcpy(geometry, &m.means[i * 3], 3 * sizeof(float));
@@ -138,7 +150,7 @@ void GaussianStore::load(const TrainableGaussians& g) {
       std::memcpy(row(ParamGroup::Appearance, static_cast<ParamState>(s), i), &m.sh[i * aw],
                   aw * sizeof(float));
     }
-    adam_steps(i) = g.adam_steps[i];
+    adam_steps(i) = steps ? g.adam_steps[i] : 0;
   }
 }
 

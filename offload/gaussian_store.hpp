@@ -35,6 +35,9 @@ class GaussianStore {
   float* row(ParamGroup group, ParamState state, std::size_t index);
   const float* row(ParamGroup group, ParamState state, std::size_t index) const;
   std::int32_t& adam_steps(std::size_t index);
+  std::int32_t adam_steps(std::size_t index) const {
+    return const_cast<GaussianStore*>(this)->adam_steps(index);
+  }
 
   // Copies the rows `ids[0..count)` of one group's values into `out` (count x width floats),
   // in parallel.

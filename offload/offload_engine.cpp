@@ -12,6 +12,7 @@
 #include "offload/copy_bandwidth.hpp"
 #include "offload/frustum_culling.hpp"
 #include "offload/store_densify_target.hpp"
+#include "offload/store_model_reader.hpp"
 
 namespace splat {
 
@@ -143,6 +144,12 @@ void OffloadEngine::rebuild_device_side() {
   replan();
   allocate();
   refresh_culling_all();
+}
+
+std::unique_ptr<ModelReader> OffloadEngine::read_model(TrainableGaussians& /*host*/, int step) {
+  synchronize_all();
+  adam_.catch_up_all(step);  // deferred rows hold what dense Adam would have given them
+  return std::make_unique<StoreModelReader>(store_);
 }
 
 DensifyReport OffloadEngine::densify(DensificationStrategy& strategy, int step,

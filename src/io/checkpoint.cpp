@@ -1,5 +1,6 @@
 #include "io/checkpoint.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -25,6 +26,11 @@ class Writer {
   void text(const std::string& s) {
     pod<std::uint64_t>(s.size());
     out_.write(s.data(), static_cast<std::streamsize>(s.size()));
+  }
+  template <class T>
+  void raw(const T* values, std::size_t count) {
+    out_.write(reinterpret_cast<const char*>(values),
+               static_cast<std::streamsize>(count * sizeof(T)));
   }
   template <class T>
   void array(const std::vector<T>& values) {
@@ -79,9 +85,24 @@ class Reader {
   std::size_t offset_ = 0;
 };
 
-void write_model(Writer& w, const GaussianModel& m) {
-  for (const auto* values : {&m.means, &m.log_scales, &m.rotations, &m.opacity_logits, &m.sh})
-    w.array(*values);
+// Rows go out in chunks of this many, through one reused buffer.
+constexpr std::size_t kChunkRows = std::size_t{1} << 16;
+
+// One state's five arrays, each written as its length and then its rows chunk by chunk: the
+// same bytes Writer::array writes for the whole vector.
+void write_model(Writer& w, const ModelReader& model, int state, std::vector<float>& buffer) {
+  const std::size_t n = model.size();
+  for (int a = 0; a < kAttributeCount; ++a) {
+    const auto attribute = static_cast<Attribute>(a);
+    const std::size_t width = attribute_width(attribute, model.sh_degree());
+    w.pod<std::uint64_t>(n * width);
+    for (std::size_t begin = 0; begin < n; begin += kChunkRows) {
+      const std::size_t end = std::min(n, begin + kChunkRows);
+      buffer.resize((end - begin) * width);
+      model.read(state, attribute, begin, end, buffer.data());
+      w.raw(buffer.data(), buffer.size());
+    }
+  }
 }
 
 void read_model(Reader& r, GaussianModel& m, std::uint64_t n, int sh_degree, const char* what,
@@ -101,26 +122,39 @@ void read_model(Reader& r, GaussianModel& m, std::uint64_t n, int sh_degree, con
 }  // namespace
 
 void write_checkpoint(const std::string& path, const TrainingCheckpoint& c) {
-  const TrainableGaussians& g = c.gaussians;
+  write_checkpoint(path, c.step, c.config_yaml, c.sampler_state, c.densify,
+                   TrainableGaussiansReader(c.gaussians));
+}
+
+void write_checkpoint(const std::string& path, int step, const std::string& config_yaml,
+                      const std::string& sampler_state, const DensifyState& densify,
+                      const ModelReader& model) {
   write_file_atomically(path, [&](std::ostream& out) {
     Writer w(out);
     out.write(kMagic, sizeof kMagic);
     w.pod(kVersion);
-    w.pod<std::int32_t>(c.step);
-    w.pod<std::int32_t>(g.params.sh_degree);
-    w.pod<std::uint64_t>(g.size());
-    w.text(c.config_yaml);
-    w.text(c.sampler_state);
-    write_model(w, g.params);
-    write_model(w, g.adam_m);
-    write_model(w, g.adam_v);
-    w.array(g.adam_steps);
-    w.pod<std::uint64_t>(c.densify.arrays.size());
-    for (const auto& a : c.densify.arrays) {
+    w.pod<std::int32_t>(step);
+    w.pod<std::int32_t>(model.sh_degree());
+    w.pod<std::uint64_t>(model.size());
+    w.text(config_yaml);
+    w.text(sampler_state);
+    std::vector<float> buffer;
+    for (int state = 0; state < 3; ++state) write_model(w, model, state, buffer);
+    const std::size_t n = model.size();
+    w.pod<std::uint64_t>(n);
+    std::vector<std::int32_t> steps;
+    for (std::size_t begin = 0; begin < n; begin += kChunkRows) {
+      const std::size_t end = std::min(n, begin + kChunkRows);
+      steps.resize(end - begin);
+      model.read_steps(begin, end, steps.data());
+      w.raw(steps.data(), steps.size());
+    }
+    w.pod<std::uint64_t>(densify.arrays.size());
+    for (const auto& a : densify.arrays) {
       w.pod<std::uint64_t>(a.size());
       w.array(a);
     }
-    w.text(c.densify.rng);
+    w.text(densify.rng);
   });
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/densification.hpp"
+#include "model/model_reader.hpp"
 #include "model/trainable_gaussians.hpp"
 
 namespace splat {
@@ -20,6 +21,10 @@ struct TrainingCheckpoint {
 };
 
 void write_checkpoint(const std::string& path, const TrainingCheckpoint& checkpoint);
+// The same file with the model read chunk by chunk from wherever it lives (no whole copy).
+void write_checkpoint(const std::string& path, int step, const std::string& config_yaml,
+                      const std::string& sampler_state, const DensifyState& densify,
+                      const ModelReader& model);
 TrainingCheckpoint read_checkpoint(const std::string& path);
 
 }  // namespace splat

@@ -36,4 +36,15 @@ void write_gaussian_ply_chunked(const std::string& path, std::size_t count, int 
   });
 }
 
+void write_gaussian_ply(const std::string& path, const ModelReader& model) {
+  constexpr std::size_t kChunkRows = std::size_t{1} << 16;
+  write_gaussian_ply_chunked(path, model.size(), model.sh_degree(), [&](GaussianPlyChunks& out) {
+    GaussianModel chunk;
+    for (std::size_t begin = 0; begin < model.size(); begin += kChunkRows) {
+      read_parameters(model, begin, std::min(model.size(), begin + kChunkRows), chunk);
+      out.append(chunk);
+    }
+  });
+}
+
 }  // namespace splat

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/gaussian_model.hpp"
+#include "model/model_reader.hpp"
 
 namespace splat {
 
@@ -35,5 +36,8 @@ class GaussianPlyChunks {
 // Writes `count` Gaussians of degree `sh_degree` to `path`; `produce` appends them in chunks.
 void write_gaussian_ply_chunked(const std::string& path, std::size_t count, int sh_degree,
                                 const std::function<void(GaussianPlyChunks&)>& produce);
+
+// The parameters of a model held elsewhere (the offload store), read and written in chunks.
+void write_gaussian_ply(const std::string& path, const ModelReader& model);
 
 }  // namespace splat

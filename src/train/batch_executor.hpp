@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "math/adam.hpp"
 #include "model/densification.hpp"
+#include "model/model_reader.hpp"
 #include "model/trainable_gaussians.hpp"
 #include "train/parameter_store.hpp"
 #include "train/view_renderer.hpp"
@@ -82,6 +83,13 @@ class BatchExecutor {
   // True when the executor keeps the whole model itself, so the host copy may be released
   // between pulls; false when it works on the host copy in place.
   virtual bool holds_model() const = 0;
+  // The model after optimizer step `step`, to save (checkpoint, export); valid until the next
+  // call that changes the model. This default pulls it into `host`; the offload engine reads
+  // its store in place, so saving makes no host copy of the model.
+  virtual std::unique_ptr<ModelReader> read_model(TrainableGaussians& host, int step) {
+    pull(host, step);
+    return std::make_unique<TrainableGaussiansReader>(host);
+  }
   // Densification after optimizer step `step`, on the executor's model. This default brings the
   // model to `host`, lets the strategy edit it there and hands it back if it changed; the
   // offload engine lets the strategy edit its store in place instead.

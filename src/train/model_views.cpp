@@ -25,8 +25,7 @@ Evaluation render_model_views(const ModelViewsOptions& options, const NamedRende
   std::vector<SceneView> views;
   if (options.split != "train") views = scene.test;
   if (options.split != "test") views.insert(views.end(), scene.train.begin(), scene.train.end());
-  SPLAT_REQUIRE(!views.empty(), options.data_dir, ": the dataset has no ", options.split,
-                " views");
+  SPLAT_REQUIRE(!views.empty(), options.data_dir, ": the dataset has no ", options.split, " views");
 
   auto backend = make_render_backend(config);
   log_info("rendering ", model.size(), " Gaussians at ", views.size(), " ", options.split,

@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "io/checkpoint.hpp"
+#include "io/gaussian_ply_stream.hpp"
 #include "math/spherical_harmonics.hpp"  // camera_center_of
 #include "train/schedules.hpp"
 
@@ -43,7 +45,11 @@ Trainer::Trainer(const TrainConfig& config, float scene_extent, TrainableGaussia
   SPLAT_REQUIRE(gaussians_.size() > 0, "cannot train a model without Gaussians");
   SPLAT_REQUIRE(gaussians_.params.sh_degree == config.sh_degree, "the model stores SH degree ",
                 gaussians_.params.sh_degree, " but model.sh_degree is ", config.sh_degree);
-  if (gaussians_.adam_m.size() != gaussians_.size()) gaussians_.reset_optimizer_state();
+  // A fresh model gets zero moments here, except when the offload engine takes it: its store
+  // starts them at zero itself, and a host copy of both moments is twice the model again.
+  const bool streamed = config.mode == "offload" || config.mode == "naive";
+  if (gaussians_.adam_m.size() != gaussians_.size() && !streamed)
+    gaussians_.reset_optimizer_state();
   const float level = config.data.background == "white" ? 1.0f : 0.0f;
   std::fill(background_, background_ + 3, level);
   executor_ = make_executor(gaussians_);
@@ -82,22 +88,14 @@ TrainingCheckpoint Trainer::checkpoint(const std::string& config_yaml) {
 }
 
 void Trainer::save_checkpoint(const std::string& path, const std::string& config_yaml) {
-  executor_->pull(gaussians_, step_);
-  TrainingCheckpoint c;
-  c.step = step_;
-  c.config_yaml = config_yaml;
-  c.sampler_state = sampler_.state();
-  c.densify = densify_.state();
-  // The model is lent to the checkpoint, not copied: a copy of parameters and both moments is
-  // three times the model in host memory, which is what large scenes cannot spare.
-  c.gaussians = std::move(gaussians_);
-  try {
-    write_checkpoint(path, c);
-  } catch (...) {
-    gaussians_ = std::move(c.gaussians);
-    throw;
-  }
-  gaussians_ = std::move(c.gaussians);
+  // Written from wherever the model lives, chunk by chunk: a copy of parameters and both
+  // moments is three times the model in host memory, which is what large scenes cannot spare.
+  const std::unique_ptr<ModelReader> model = executor_->read_model(gaussians_, step_);
+  write_checkpoint(path, step_, config_yaml, sampler_.state(), densify_.state(), *model);
+}
+
+void Trainer::export_model(const std::string& path) {
+  write_gaussian_ply(path, *executor_->read_model(gaussians_, step_));
 }
 
 const TrainableGaussians& Trainer::gaussians() {

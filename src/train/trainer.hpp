@@ -57,6 +57,8 @@ class Trainer {
   TrainingCheckpoint checkpoint(const std::string& config_yaml);
   // Writes the checkpoint without copying the model (atomically; see io/checkpoint.hpp).
   void save_checkpoint(const std::string& path, const std::string& config_yaml);
+  // The trained parameters as a 3DGS PLY, written chunk by chunk from wherever they live.
+  void export_model(const std::string& path);
 
   // One optimizer step (a batch of train.batch_size views).
   StepStats step();

@@ -222,7 +222,7 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   log_info(evaluation_line(final_eval));
   evaluations.push_back(final_eval);
 
-  outputs.write_model(trainer.gaussians().params);
+  trainer.export_model(outputs.model_path());
   save_checkpoint();
 
   nlohmann::json history = nlohmann::json::array();

@@ -57,16 +57,17 @@ TEST_CASE("offload memory: a city far larger than the device budget stays within
   // Host: the planner's store (280 B per Gaussian at SH degree 1) and, stated separately:
   //  - images: every view decoded once as float RGB, twice over for the renderer's copies;
   //  - the CPU backend's arena, which is host memory there (the device side of a GPU run);
-  //  - transient whole-model copies outside the training loop: the PLY read into a model with
-  //    Adam state before the store takes it, and the model pulled back and serialised for
-  //    point_cloud.ply and the checkpoint at the end. They measure about 2.5 store sizes
-  //    (1.96 GB peak against 560 MB of store here); three are allowed so that the test fails
-  //    when a change adds another N-sized copy;
+  //  - what exists only while the run starts: the PLY's parameters (92 B per Gaussian here,
+  //    no Adam state: the store starts its moments at zero itself) and the file's mapped
+  //    pages. Checkpoints, densification and the export read the store in place, so no
+  //    whole-model copy is ever made; one store size is allowed for the start, so the test
+  //    fails when a change adds a copy of the model with its moments (1.21 GB peak measured
+  //    against 560 MB of store; it was 1.96 GB when saving pulled the model to the host);
   //  - a process baseline (binary, thread stacks, renderer workspaces, allocator slack).
   const OffloadPlan plan = plan_offload({kBudget, kGaussians, 1});
   const std::size_t store = plan.host_bytes_per_gaussian * kGaussians;
   const std::size_t images = std::size_t{2} * kViews * kWidth * kHeight * 3 * sizeof(float);
-  const std::size_t transient_copies = 3 * store;
+  const std::size_t transient_copies = store;
   const std::size_t baseline = std::size_t{256} << 20;
   const std::size_t allowed = store + images + peak_device + transient_copies + baseline;
   const std::size_t peak_host = metrics["memory"]["peak_host_bytes"];

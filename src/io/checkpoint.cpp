@@ -5,9 +5,11 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "io/mapped_file.hpp"
 
 namespace splat {
 
@@ -46,7 +48,7 @@ class Writer {
 // Reads from a byte range; every length is checked against what remains before allocating.
 class Reader {
  public:
-  Reader(const std::string& bytes, const std::string& path) : bytes_(bytes), path_(path) {}
+  Reader(std::string_view bytes, const std::string& path) : bytes_(bytes), path_(path) {}
   template <class T>
   T pod(const char* what) {
     need(sizeof(T), what);
@@ -58,7 +60,7 @@ class Reader {
   std::string text(const char* what) {
     const auto size = pod<std::uint64_t>(what);
     need(size, what);
-    std::string s = bytes_.substr(offset_, size);
+    std::string s(bytes_.substr(offset_, size));
     offset_ += size;
     return s;
   }
@@ -80,7 +82,7 @@ class Reader {
   void need(std::uint64_t size, const char* what) const {
     SPLAT_REQUIRE(size <= bytes_.size() - offset_, path_, ": checkpoint is truncated in ", what);
   }
-  const std::string& bytes_;
+  std::string_view bytes_;
   const std::string& path_;
   std::size_t offset_ = 0;
 };
@@ -159,11 +161,10 @@ void write_checkpoint(const std::string& path, int step, const std::string& conf
 }
 
 TrainingCheckpoint read_checkpoint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  SPLAT_REQUIRE(in.good(), path, ": cannot open checkpoint");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
+  // Mapped, not read into a buffer: the file is as large as the model with its moments, and a
+  // second copy of it next to the parsed model is what large scenes cannot spare.
+  const MappedFile file(path);
+  const std::string_view bytes = file.text();
   SPLAT_REQUIRE(bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, 8) == 0, path,
                 ": not a splatstream checkpoint");
   Reader r(bytes, path);

@@ -65,13 +65,15 @@ void Trainer::release_host_copy() {
 }
 
 void Trainer::restore(TrainingCheckpoint checkpoint) {
+  step_ = checkpoint.step;
+  sampler_.restore(checkpoint.sampler_state);
+  densify_.restore(std::move(checkpoint.densify));
+  // An empty model means the checkpoint's model was the one this trainer started with.
+  if (checkpoint.gaussians.size() == 0) return;
   SPLAT_REQUIRE(checkpoint.gaussians.params.sh_degree == config_.sh_degree,
                 "checkpoint stores SH degree ", checkpoint.gaussians.params.sh_degree,
                 " but model.sh_degree is ", config_.sh_degree);
   gaussians_ = std::move(checkpoint.gaussians);
-  step_ = checkpoint.step;
-  sampler_.restore(checkpoint.sampler_state);
-  densify_.restore(std::move(checkpoint.densify));
   executor_->push(gaussians_);
   release_host_copy();
 }

@@ -52,7 +52,8 @@ class Trainer {
   Trainer(const TrainConfig& config, float scene_extent, TrainableGaussians gaussians,
           ViewSource& train_views, ViewRenderer& renderer, const ExecutorFactory& make_executor);
 
-  // Continues from a checkpoint written by this configuration.
+  // Continues from a checkpoint written by this configuration. A checkpoint whose model was
+  // moved out (to construct this trainer with it) restores the rest of the state only.
   void restore(TrainingCheckpoint checkpoint);
   TrainingCheckpoint checkpoint(const std::string& config_yaml);
   // Writes the checkpoint without copying the model (atomically; see io/checkpoint.hpp).

@@ -140,19 +140,21 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   RunOutputs outputs(options.out_dir);
   outputs.write_config(resolved.yaml);
 
+  // The model moves from its source to the trainer and on to the executor: never copied, and
+  // given no host-side moments here (the trainer adds them only where the model stays on the
+  // host; the offload store starts them at zero itself).
   TrainableGaussians initial;
   if (resolved.checkpoint) {
-    initial = resolved.checkpoint->gaussians;
+    initial = std::move(resolved.checkpoint->gaussians);
+    resolved.checkpoint->gaussians = TrainableGaussians{};
   } else if (!config.init_ply.empty()) {
     initial.params = read_gaussian_ply(config.init_ply);
     SPLAT_REQUIRE(initial.params.sh_degree == config.sh_degree, config.init_ply,
                   ": stores SH degree ", initial.params.sh_degree, " but model.sh_degree is ",
                   config.sh_degree);
-    initial.reset_optimizer_state();
   } else {
     initial.params = initial_gaussians(scene, config.random_init_count, config.sh_degree,
                                        config.seed, config.random_init_region == "cameras");
-    initial.reset_optimizer_state();
   }
   log_info("initial Gaussians: ", initial.size(),
            resolved.checkpoint        ? " (from the checkpoint)"

@@ -37,6 +37,13 @@ def mode_row(metrics, resident_rate):
         "host_bytes_per_gaussian": round(memory["peak_host_bytes"] / n) if n else "",
         "h2d_gb_per_s": round(h2d, 3),
         "d2h_gb_per_s": round(d2h, 3),
+        # Copy-stream rate of the run's own chunks against the pinned-copy peak measured at
+        # its start (both from metrics.json).
+        "h2d_copy_gb_per_s": round(streamed.get("h2d_gbps", 0.0), 2) if streamed else "",
+        "h2d_peak_gb_per_s": round(streamed["pinned_copy_peak"]["h2d_gbps"], 2)
+        if streamed and "pinned_copy_peak" in streamed else "",
+        "loads_over_minimum": round(streamed["h2d_bytes"] / streamed["h2d_bytes_lower_bound"], 3)
+        if streamed and streamed.get("h2d_bytes_lower_bound") else "",
         "test_psnr": round(psnr, 2) if psnr is not None else "",
     }
 
@@ -64,7 +71,10 @@ def modes(dir_path, names):
         "workspaces on the CPU backend); peak device memory is the arena's peak, empty where "
         "the backend has none (CPU resident).",
         "h2d / d2h: bytes moved each way over the training time (the offload object of "
-        "metrics.json); resident moves none.",
+        "metrics.json); resident moves none. h2d_copy: the rate of the run's chunk copies while "
+        "the copy stream ran them; h2d_peak: large pinned copies measured at the run's start; "
+        "loads_over_minimum: bytes sent to the device over what the batches' distinct visible "
+        "Gaussians require.",
     ]
     machine = dir_path / "machine.txt"
     if machine.exists():

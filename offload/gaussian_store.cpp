@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -151,6 +152,37 @@ void GaussianStore::load(const TrainableGaussians& g) {
                   aw * sizeof(float));
     }
     adam_steps(i) = steps ? g.adam_steps[i] : 0;
+  }
+}
+
+void GaussianStore::load(const ModelReader& model) {
+  SPLAT_REQUIRE(model.sh_degree() == sh_degree_, "store holds SH degree ", sh_degree_,
+                ", model has ", model.sh_degree());
+  const std::size_t n = model.size();
+  resize(n);
+  // Attribute columns within the grouped rows (mean, log-scale, rotation, opacity; then SH).
+  const std::size_t first[kAttributeCount] = {0, 3, 6, 10, 0};
+  std::vector<float> buffer;
+  std::vector<std::int32_t> steps;
+  for (std::size_t begin = 0; begin < n; begin += kChunkRows) {
+    const std::size_t end = std::min(n, begin + kChunkRows);
+    for (int state = 0; state < 3; ++state)
+      for (int a = 0; a < kAttributeCount; ++a) {
+        const auto attribute = static_cast<Attribute>(a);
+        const std::size_t w = attribute_width(attribute, sh_degree_);
+        const ParamGroup group =
+            attribute == Attribute::Sh ? ParamGroup::Appearance : ParamGroup::Geometry;
+        buffer.resize((end - begin) * w);
+        model.read(state, attribute, begin, end, buffer.data());
+        const auto s = static_cast<ParamState>(state);
+#pragma omp parallel for schedule(static)
+        for (long long r = static_cast<long long>(begin); r < static_cast<long long>(end); ++r)
+          std::memcpy(row(group, s, r) + first[a], buffer.data() + (r - begin) * w,
+                      w * sizeof(float));
+      }
+    steps.resize(end - begin);
+    model.read_steps(begin, end, steps.data());
+    for (std::size_t r = begin; r < end; ++r) adam_steps(r) = steps[r - begin];
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/backend.hpp"
 #include "core/buffer.hpp"
+#include "model/model_reader.hpp"
 #include "model/trainable_gaussians.hpp"
 
 namespace splat {
@@ -56,6 +57,8 @@ class GaussianStore {
 
   // Whole-model conversion, for checkpoints, export and pushing an edited model.
   void load(const TrainableGaussians& g);
+  // The same from a model held elsewhere (a mapped checkpoint), chunk by chunk.
+  void load(const ModelReader& model);
   TrainableGaussians to_trainable() const;
 
   // Host bytes each Gaussian costs (values and both moments of both groups, plus its step).

@@ -146,6 +146,15 @@ void OffloadEngine::rebuild_device_side() {
   refresh_culling_all();
 }
 
+void OffloadEngine::load_model(const ModelReader& model, TrainableGaussians& /*host*/) {
+  synchronize_all();
+  store_.load(model);
+  completed_step_ = 0;
+  for (std::size_t i = 0; i < store_.size(); ++i)
+    completed_step_ = std::max(completed_step_, store_.adam_steps(i));
+  rebuild_device_side();
+}
+
 std::unique_ptr<ModelReader> OffloadEngine::read_model(TrainableGaussians& /*host*/, int step) {
   synchronize_all();
   adam_.catch_up_all(step);  // deferred rows hold what dense Adam would have given them

@@ -59,6 +59,7 @@ class OffloadEngine final : public BatchExecutor {
   void push(const TrainableGaussians& host) override;
   bool holds_model() const override { return true; }
   std::unique_ptr<ModelReader> read_model(TrainableGaussians& host, int step) override;
+  void load_model(const ModelReader& model, TrainableGaussians& host) override;
   // In place on the store: no host copy of the model is made.
   DensifyReport densify(DensificationStrategy& strategy, int step,
                         TrainableGaussians& host) override;

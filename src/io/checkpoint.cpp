@@ -76,6 +76,19 @@ class Reader {
     offset_ += count * sizeof(T);
     return values;
   }
+  // Checks an array's count and that its values are there, and steps over them; returns the
+  // byte offset of its first value.
+  template <class T>
+  std::size_t skip_array(const char* what, std::uint64_t expected_count) {
+    const auto count = pod<std::uint64_t>(what);
+    SPLAT_REQUIRE(count == expected_count, path_, ": checkpoint is corrupt: ", what, " has ", count,
+                  " values, expected ", expected_count);
+    SPLAT_REQUIRE(count <= (bytes_.size() - offset_) / sizeof(T), path_,
+                  ": checkpoint is truncated in ", what);
+    const std::size_t first = offset_;
+    offset_ += count * sizeof(T);
+    return first;
+  }
   bool at_end() const { return offset_ == bytes_.size(); }
 
  private:
@@ -105,20 +118,6 @@ void write_model(Writer& w, const ModelReader& model, int state, std::vector<flo
       w.raw(buffer.data(), buffer.size());
     }
   }
-}
-
-void read_model(Reader& r, GaussianModel& m, std::uint64_t n, int sh_degree, const char* what,
-                const std::string& path) {
-  m.sh_degree = sh_degree;
-  const std::uint64_t k = static_cast<std::uint64_t>(sh_coefficient_count(sh_degree));
-  m.means = r.array<float>(what, n * 3);
-  m.log_scales = r.array<float>(what, n * 3);
-  m.rotations = r.array<float>(what, n * 4);
-  m.opacity_logits = r.array<float>(what, n);
-  m.sh = r.array<float>(what, n * k * 3);
-  for (const auto* values : {&m.means, &m.log_scales, &m.rotations, &m.opacity_logits, &m.sh})
-    for (float v : *values)
-      SPLAT_REQUIRE(std::isfinite(v), path, ": checkpoint holds a non-finite value in ", what);
 }
 
 }  // namespace
@@ -160,19 +159,73 @@ void write_checkpoint(const std::string& path, int step, const std::string& conf
   });
 }
 
-TrainingCheckpoint read_checkpoint(const std::string& path) {
-  // Mapped, not read into a buffer: the file is as large as the model with its moments, and a
-  // second copy of it next to the parsed model is what large scenes cannot spare.
-  const MappedFile file(path);
-  const std::string_view bytes = file.text();
+namespace {
+
+// The model arrays of a mapped checkpoint, read in row ranges; every value read is checked.
+class MappedCheckpointModel final : public ModelReader {
+ public:
+  MappedCheckpointModel(const MappedFile& file, std::size_t n, int sh_degree)
+      : file_(file), bytes_(file.text()), path_(file.path()), n_(n), sh_degree_(sh_degree) {}
+  std::size_t size() const override { return n_; }
+  int sh_degree() const override { return sh_degree_; }
+  void read(int state, Attribute attribute, std::size_t begin, std::size_t end,
+            float* out) const override {
+    SPLAT_REQUIRE(state >= 0 && state < 3 && begin <= end && end <= n_, path_, ": rows ", begin,
+                  "..", end, " of state ", state, " out of range");
+    const std::size_t w = attribute_width(attribute, sh_degree_);
+    const std::size_t count = (end - begin) * w;
+    if (count == 0) return;
+    const std::size_t offset =
+        offsets_[state][static_cast<int>(attribute)] + begin * w * sizeof(float);
+    std::memcpy(out, bytes_.data() + offset, count * sizeof(float));
+    file_.release(offset, count * sizeof(float));
+    static const char* kStates[3] = {"parameters", "first moments", "second moments"};
+    for (std::size_t i = 0; i < count; ++i)
+      SPLAT_REQUIRE(std::isfinite(out[i]), path_, ": checkpoint holds a non-finite value in ",
+                    kStates[state]);
+  }
+  void read_steps(std::size_t begin, std::size_t end, std::int32_t* out) const override {
+    SPLAT_REQUIRE(begin <= end && end <= n_, path_, ": steps ", begin, "..", end, " out of range");
+    if (end == begin) return;
+    std::memcpy(out, bytes_.data() + steps_offset_ + begin * sizeof(std::int32_t),
+                (end - begin) * sizeof(std::int32_t));
+  }
+
+  std::size_t offsets_[3][kAttributeCount] = {};  // byte offset of each array's first value
+  std::size_t steps_offset_ = 0;
+
+ private:
+  const MappedFile& file_;
+  std::string_view bytes_;
+  const std::string& path_;
+  std::size_t n_;
+  int sh_degree_;
+};
+
+}  // namespace
+
+struct CheckpointFile::Parsed {
+  explicit Parsed(const std::string& p) : path(p), file(p) {}
+  std::string path;
+  MappedFile file;
+  int step = 0;
+  std::string config_yaml, sampler_state;
+  DensifyState densify;
+  std::unique_ptr<MappedCheckpointModel> model;
+};
+
+CheckpointFile::CheckpointFile(const std::string& path) : parsed_(std::make_unique<Parsed>(path)) {
+  Parsed& c = *parsed_;
+  // Mapped, not read into a buffer: the file is as large as the model with its moments, and
+  // the model is read from it straight to where it lives.
+  const std::string_view bytes = c.file.text();
   SPLAT_REQUIRE(bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, 8) == 0, path,
                 ": not a splatstream checkpoint");
-  Reader r(bytes, path);
+  Reader r(bytes, c.path);
   r.pod<std::uint64_t>("magic");
   const auto version = r.pod<std::uint32_t>("version");
   SPLAT_REQUIRE(version == kVersion, path, ": checkpoint version ", version,
                 " is not supported (expected ", kVersion, ")");
-  TrainingCheckpoint c;
   c.step = r.pod<std::int32_t>("step");
   const int sh_degree = r.pod<std::int32_t>("SH degree");
   SPLAT_REQUIRE(c.step >= 0 && sh_degree >= 0 && sh_degree <= 3, path,
@@ -184,10 +237,14 @@ TrainingCheckpoint read_checkpoint(const std::string& path) {
                 bytes.size(), " bytes)");
   c.config_yaml = r.text("configuration");
   c.sampler_state = r.text("sampler state");
-  read_model(r, c.gaussians.params, n, sh_degree, "parameters", path);
-  read_model(r, c.gaussians.adam_m, n, sh_degree, "first moments", path);
-  read_model(r, c.gaussians.adam_v, n, sh_degree, "second moments", path);
-  c.gaussians.adam_steps = r.array<std::int32_t>("Adam steps", n);
+  c.model = std::make_unique<MappedCheckpointModel>(c.file, n, sh_degree);
+  static const char* kStates[3] = {"parameters", "first moments", "second moments"};
+  for (int state = 0; state < 3; ++state)
+    for (int a = 0; a < kAttributeCount; ++a) {
+      const std::size_t w = attribute_width(static_cast<Attribute>(a), sh_degree);
+      c.model->offsets_[state][a] = r.skip_array<float>(kStates[state], n * w);
+    }
+  c.model->steps_offset_ = r.skip_array<std::int32_t>("Adam steps", n);
   const auto arrays = r.pod<std::uint64_t>("densification arrays");
   SPLAT_REQUIRE(arrays <= 16, path, ": checkpoint is corrupt (", arrays, " densification arrays)");
   for (std::uint64_t a = 0; a < arrays; ++a) {
@@ -196,6 +253,34 @@ TrainingCheckpoint read_checkpoint(const std::string& path) {
   }
   c.densify.rng = r.text("densification random state");
   SPLAT_REQUIRE(r.at_end(), path, ": checkpoint has trailing bytes (corrupt or from another tool)");
+}
+
+CheckpointFile::~CheckpointFile() = default;
+
+int CheckpointFile::step() const {
+  return parsed_->step;
+}
+const std::string& CheckpointFile::config_yaml() const {
+  return parsed_->config_yaml;
+}
+const std::string& CheckpointFile::sampler_state() const {
+  return parsed_->sampler_state;
+}
+const DensifyState& CheckpointFile::densify() const {
+  return parsed_->densify;
+}
+const ModelReader& CheckpointFile::model() const {
+  return *parsed_->model;
+}
+
+TrainingCheckpoint read_checkpoint(const std::string& path) {
+  const CheckpointFile file(path);
+  TrainingCheckpoint c;
+  c.step = file.step();
+  c.config_yaml = file.config_yaml();
+  c.sampler_state = file.sampler_state();
+  c.densify = file.densify();
+  c.gaussians = read_trainable(file.model(), 0, file.model().size());
   return c;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "model/densification.hpp"
@@ -25,6 +26,28 @@ void write_checkpoint(const std::string& path, const TrainingCheckpoint& checkpo
 void write_checkpoint(const std::string& path, int step, const std::string& config_yaml,
                       const std::string& sampler_state, const DensifyState& densify,
                       const ModelReader& model);
+// The whole checkpoint in memory.
 TrainingCheckpoint read_checkpoint(const std::string& path);
+
+// A checkpoint mapped, with its layout validated up front: the small state in memory and the
+// model read from the file in row ranges (values checked as they are read, errors naming the
+// file), so resuming loads the model straight to where it lives without a host copy of it.
+class CheckpointFile {
+ public:
+  explicit CheckpointFile(const std::string& path);
+  ~CheckpointFile();
+  CheckpointFile(const CheckpointFile&) = delete;
+  CheckpointFile& operator=(const CheckpointFile&) = delete;
+
+  int step() const;
+  const std::string& config_yaml() const;
+  const std::string& sampler_state() const;
+  const DensifyState& densify() const;
+  const ModelReader& model() const;
+
+ private:
+  struct Parsed;
+  std::unique_ptr<Parsed> parsed_;
+};
 
 }  // namespace splat

@@ -20,6 +20,10 @@ class MappedFile {
   std::size_t size() const { return size_; }
   std::string_view text() const { return {reinterpret_cast<const char*>(data_), size_}; }
   const std::string& path() const { return path_; }
+  // Gives back the whole pages inside [offset, offset + length) once a reader is done with
+  // them, so reading a file larger than spare memory does not keep it resident (the pages are
+  // read again from the file if touched later).
+  void release(std::size_t offset, std::size_t length) const;
 
  private:
   std::string path_;

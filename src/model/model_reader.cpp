@@ -31,6 +31,23 @@ void read_parameters(const ModelReader& reader, std::size_t begin, std::size_t e
     reader.read(0, static_cast<Attribute>(a), begin, end, arrays[a]->data());
 }
 
+TrainableGaussians read_trainable(const ModelReader& reader, std::size_t begin, std::size_t end) {
+  TrainableGaussians g;
+  GaussianModel* models[3] = {&g.params, &g.adam_m, &g.adam_v};
+  for (int state = 0; state < 3; ++state) {
+    GaussianModel& m = *models[state];
+    m.sh_degree = reader.sh_degree();
+    m.resize(end - begin);
+    std::vector<float>* arrays[kAttributeCount] = {&m.means, &m.log_scales, &m.rotations,
+                                                   &m.opacity_logits, &m.sh};
+    for (int a = 0; a < kAttributeCount; ++a)
+      reader.read(state, static_cast<Attribute>(a), begin, end, arrays[a]->data());
+  }
+  g.adam_steps.resize(end - begin);
+  reader.read_steps(begin, end, g.adam_steps.data());
+  return g;
+}
+
 void TrainableGaussiansReader::read(int state, Attribute attribute, std::size_t begin,
                                     std::size_t end, float* out) const {
   SPLAT_REQUIRE(state >= 0 && state < 3 && begin <= end && end <= g_.size(), "model reader: rows ",

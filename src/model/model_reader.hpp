@@ -32,6 +32,9 @@ class ModelReader {
 void read_parameters(const ModelReader& reader, std::size_t begin, std::size_t end,
                      GaussianModel& out);
 
+// Rows [begin, end) with their moments and steps as a host model.
+TrainableGaussians read_trainable(const ModelReader& reader, std::size_t begin, std::size_t end);
+
 class TrainableGaussiansReader final : public ModelReader {
  public:
   explicit TrainableGaussiansReader(const TrainableGaussians& g) : g_(g) {}

@@ -83,6 +83,12 @@ class BatchExecutor {
   // True when the executor keeps the whole model itself, so the host copy may be released
   // between pulls; false when it works on the host copy in place.
   virtual bool holds_model() const = 0;
+  // Replaces the model with `model` (a resumed checkpoint's). This default reads it into
+  // `host` and pushes that; the offload engine reads it straight into its store.
+  virtual void load_model(const ModelReader& model, TrainableGaussians& host) {
+    host = read_trainable(model, 0, model.size());
+    push(host);
+  }
   // The model after optimizer step `step`, to save (checkpoint, export); valid until the next
   // call that changes the model. This default pulls it into `host`; the offload engine reads
   // its store in place, so saving makes no host copy of the model.

@@ -78,6 +78,16 @@ void Trainer::restore(TrainingCheckpoint checkpoint) {
   release_host_copy();
 }
 
+void Trainer::restore(const CheckpointFile& checkpoint) {
+  SPLAT_REQUIRE(checkpoint.model().sh_degree() == config_.sh_degree, "checkpoint stores SH degree ",
+                checkpoint.model().sh_degree(), " but model.sh_degree is ", config_.sh_degree);
+  step_ = checkpoint.step();
+  sampler_.restore(checkpoint.sampler_state());
+  densify_.restore(checkpoint.densify());
+  executor_->load_model(checkpoint.model(), gaussians_);
+  release_host_copy();
+}
+
 TrainingCheckpoint Trainer::checkpoint(const std::string& config_yaml) {
   executor_->pull(gaussians_, step_);
   TrainingCheckpoint c;

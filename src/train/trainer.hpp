@@ -55,6 +55,9 @@ class Trainer {
   // Continues from a checkpoint written by this configuration. A checkpoint whose model was
   // moved out (to construct this trainer with it) restores the rest of the state only.
   void restore(TrainingCheckpoint checkpoint);
+  // The same from a mapped checkpoint: the model goes from the file to the executor without
+  // a host copy where the executor keeps it (offload).
+  void restore(const CheckpointFile& checkpoint);
   TrainingCheckpoint checkpoint(const std::string& config_yaml);
   // Writes the checkpoint without copying the model (atomically; see io/checkpoint.hpp).
   void save_checkpoint(const std::string& path, const std::string& config_yaml);

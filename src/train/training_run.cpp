@@ -32,7 +32,7 @@ using Clock = std::chrono::steady_clock;
 struct ResolvedConfig {
   TrainConfig config;
   std::string yaml;
-  std::optional<TrainingCheckpoint> checkpoint;
+  std::unique_ptr<CheckpointFile> checkpoint;  // mapped; the model is read when loaded
 };
 
 // Checkpoint's configuration first (a resumed run continues as it was set up), then the preset
@@ -47,8 +47,8 @@ ResolvedConfig resolve_config(const TrainRunOptions& options) {
   if (!checkpoint_path.empty()) {
     SPLAT_REQUIRE(std::filesystem::exists(checkpoint_path), checkpoint_path,
                   ": no checkpoint to resume from");
-    r.checkpoint = read_checkpoint(checkpoint_path);
-    schema.load_yaml_text(r.checkpoint->config_yaml, checkpoint_path);
+    r.checkpoint = std::make_unique<CheckpointFile>(checkpoint_path);
+    schema.load_yaml_text(r.checkpoint->config_yaml(), checkpoint_path);
   }
   if (!options.config_file.empty()) schema.load_yaml_file(options.config_file);
   for (const std::string& o : options.overrides) schema.apply_override(o);
@@ -145,8 +145,10 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   // host; the offload store starts them at zero itself).
   TrainableGaussians initial;
   if (resolved.checkpoint) {
-    initial = std::move(resolved.checkpoint->gaussians);
-    resolved.checkpoint->gaussians = TrainableGaussians{};
+    // The trainer and its executor are built on the checkpoint's first Gaussian; restore()
+    // then loads the whole model from the mapped file to where the executor keeps it.
+    const ModelReader& model = resolved.checkpoint->model();
+    initial = read_trainable(model, 0, std::min<std::size_t>(model.size(), 1));
   } else if (!config.init_ply.empty()) {
     initial.params = read_gaussian_ply(config.init_ply);
     SPLAT_REQUIRE(initial.params.sh_degree == config.sh_degree, config.init_ply,
@@ -156,7 +158,8 @@ TrainRunResult run_training(const TrainRunOptions& options) {
     initial.params = initial_gaussians(scene, config.random_init_count, config.sh_degree,
                                        config.seed, config.random_init_region == "cameras");
   }
-  log_info("initial Gaussians: ", initial.size(),
+  log_info("initial Gaussians: ",
+           resolved.checkpoint ? resolved.checkpoint->model().size() : initial.size(),
            resolved.checkpoint        ? " (from the checkpoint)"
            : !config.init_ply.empty() ? " (from " + config.init_ply + ")"
            : scene.points.empty()     ? " (random)"
@@ -175,7 +178,7 @@ TrainRunResult run_training(const TrainRunOptions& options) {
                     return backend->make_executor(host, config, train_views);
                   }));
   if (resolved.checkpoint) {
-    trainer.restore(std::move(*resolved.checkpoint));
+    trainer.restore(*resolved.checkpoint);
     log_info("resumed at step ", trainer.steps_done());
   }
 

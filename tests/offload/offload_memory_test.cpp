@@ -76,4 +76,15 @@ TEST_CASE("offload memory: a city far larger than the device budget stays within
   CHECK(plan.host_bytes_per_gaussian == 280);
   CHECK(peak_host >= store);
   CHECK(peak_host <= allowed);
+
+  // Resuming reads the model from the mapped checkpoint straight into the store (each range's
+  // pages given back once read): no host model with moments, so the same allowance holds.
+  run(bin + " train --data " + data + " --out " + out + " --resume --set train.iterations=5" +
+      " --set train.eval_at=[5] > " + out + "-resume.log 2>&1");
+  std::ifstream resumed_file(out + "/metrics.json");
+  const nlohmann::json resumed = nlohmann::json::parse(resumed_file);
+  CHECK(resumed["iterations"].get<int>() == 5);
+  const std::size_t resumed_peak = resumed["memory"]["peak_host_bytes"];
+  INFO("resumed: peak host " << resumed_peak << " B");
+  CHECK(resumed_peak <= allowed);
 }

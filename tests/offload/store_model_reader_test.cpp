@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <random>
 
 #include "core/backend_select.hpp"
@@ -92,4 +93,36 @@ TEST_CASE("store: a model without optimizer state loads with zero moments and st
   // Moments for only some rows are a caller's bug, not a fresh start.
   fresh.adam_m.resize(10);
   REQUIRE_THROWS(store.load(fresh));
+}
+
+TEST_CASE("store: loads a mapped checkpoint's model as the host model loads", "[offload]") {
+  const test::TempDir dir("splat-store-reader");
+  auto backend = make_backend("cpu");
+  const std::size_t n = GaussianStore::kChunkRows + 77;
+  TrainingCheckpoint c;
+  c.step = 9;
+  c.gaussians = random_model(n, 2);
+  const std::string path = (dir / "model.ckpt").string();
+  write_checkpoint(path, c);
+  const CheckpointFile file(path);
+  REQUIRE(file.step() == 9);
+  REQUIRE(file.model().size() == n);
+  GaussianStore store(*backend, 2);
+  store.load(file.model());
+  GaussianStore expected(*backend, 2);
+  expected.load(c.gaussians);
+  const TrainableGaussians a = store.to_trainable(), b = expected.to_trainable();
+  REQUIRE(a.adam_steps == b.adam_steps);
+  REQUIRE(a.params.means == b.params.means);
+  REQUIRE(a.params.sh == b.params.sh);
+  REQUIRE(a.adam_m.rotations == b.adam_m.rotations);
+  REQUIRE(a.adam_v.opacity_logits == b.adam_v.opacity_logits);
+  REQUIRE(a.adam_v.sh == b.adam_v.sh);
+
+  // A non-finite value is found when the model is read, and the error names the file.
+  c.gaussians.adam_v.sh[12345] = std::numeric_limits<float>::quiet_NaN();
+  write_checkpoint(path, c);
+  const CheckpointFile bad(path);
+  REQUIRE_THROWS_WITH(store.load(bad.model()),
+                      Catch::Contains(path) && Catch::Contains("second moments"));
 }

@@ -71,7 +71,7 @@ class CpuRenderBackend final : public RenderBackend {
 // Mean Gaussian-tile pairs per working-set row the renderer's share of an offload budget is
 // planned for. An assumption, not a bound: trained scenes average a few 16x16 tiles per
 // Gaussian, and few large Gaussians on a small image (random initialisation) about 3 pairs per
-// working-set row at lego's 100x100 (the culling margin keeps rows that render to nothing).
+// working-set row at lego's 100x100 (culling keeps rows that get a screen radius but few tiles).
 // A view needing more pairs than the working set's share is refused by the arena, naming the
 // camera, the budget and offload.gpu_budget.
 constexpr std::size_t kPlannedPairsPerRow = 8;

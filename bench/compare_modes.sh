@@ -66,7 +66,12 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 
 {
-  echo "commit: $(git -C "$root" rev-parse HEAD)$(git -C "$root" diff --quiet HEAD -- src offload cache cuda tools || echo ' (with local changes)')"
+  # A GPU machine may lack git: the portable folder records the commit it was built from.
+  if command -v git >/dev/null 2>&1 && git -C "$root" rev-parse HEAD >/dev/null 2>&1; then
+    echo "commit: $(git -C "$root" rev-parse HEAD)$(git -C "$root" diff --quiet HEAD -- src offload cache cuda tools || echo ' (with local changes)')"
+  else
+    echo "commit: $(cat "$root/portable/COMMIT" 2>/dev/null || echo unknown) (portable build)"
+  fi
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "cpu: $cpu_model"
   echo "cores: $(nproc)"
@@ -111,7 +116,14 @@ for mode in resident naive offload; do
   cp "$work/$mode/metrics.json" "$out/metrics-$mode.json"
   grep -m1 'offload plan' "$work/$mode.log" > "$out/plan-$mode.txt" || true
 done
-python3 "$here/mode_table.py" modes "$out" resident naive offload
+tables() {  # the Markdown and CSV tables, where python3 exists (a bare GPU machine may lack it)
+  if command -v python3 >/dev/null 2>&1; then
+    python3 "$here/mode_table.py" "$@"
+  else
+    echo "no python3 here: make the tables elsewhere with bench/mode_table.py $*"
+  fi
+}
+tables modes "$out" resident naive offload
 
 if [[ $largest == 1 ]]; then
   # Each N is a city of N Gaussians trained for two steps from its own ground truth (so the
@@ -140,6 +152,6 @@ if [[ $largest == 1 ]]; then
     (( n > max_n )) && refused="not refused up to --max-n $max_n"
     printf '%s\t%s\t%s\t%s\n' "$mode" "$best" "$n" "$refused" >> "$out/largest-n.tsv"
   done
-  python3 "$here/mode_table.py" largest "$out" "$budget"
+  tables largest "$out" "$budget"
 fi
 echo "tables in $out"

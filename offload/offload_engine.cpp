@@ -86,6 +86,7 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
       copy_(backend.create_stream()) {
   for (InHalf& h : in_) {
     h.gathered = std::make_unique<CpuEvent>();
+    h.partials_added = std::make_unique<CpuEvent>();
     h.h2d_done = backend.create_event();
     h.unpacked = backend.create_event();
   }
@@ -137,7 +138,10 @@ void OffloadEngine::rebuild_device_side() {
   // Release the device side first: a plan for a new N may lay the arena out differently.
   working_set_ = WorkingSet();
   spheres_ = Buffer();
-  for (InHalf& h : in_) h.incoming_geometry = Buffer(), h.incoming_appearance = Buffer();
+  for (InHalf& h : in_) {
+    h.incoming_geometry = Buffer(), h.incoming_appearance = Buffer();
+    h.incoming_grad_geometry = Buffer(), h.incoming_grad_appearance = Buffer();
+  }
   for (OutHalf& h : out_) h.outgoing_geometry = Buffer(), h.outgoing_appearance = Buffer();
   rows_->release();
   renderer_.release_workspaces();  // they regrow after the new layout, not in its way
@@ -230,8 +234,12 @@ void OffloadEngine::allocate() {
   for (InHalf& h : in_) {
     h.incoming_geometry = arena_.allocate(geometry_bytes, "offload: incoming rows");
     h.incoming_appearance = arena_.allocate(appearance_bytes, "offload: incoming rows");
+    h.incoming_grad_geometry = arena_.allocate(geometry_bytes, "offload: incoming gradients");
+    h.incoming_grad_appearance = arena_.allocate(appearance_bytes, "offload: incoming gradients");
     pinned(h.staging_geometry, geometry_bytes);
     pinned(h.staging_appearance, appearance_bytes);
+    pinned(h.staging_grad_geometry, geometry_bytes);
+    pinned(h.staging_grad_appearance, appearance_bytes);
   }
   for (OutHalf& h : out_) {
     h.outgoing_geometry = arena_.allocate(geometry_bytes, "offload: outgoing gradients");
@@ -292,11 +300,21 @@ void OffloadEngine::check_fits(const std::vector<VisibleSet>& visible,
 void OffloadEngine::gather_through(std::size_t chunk) {
   for (; gathered_ <= chunk && gathered_ < chunks_.size(); ++gathered_) {
     const Chunk c = chunks_[gathered_];
+    // A Gaussian fetched again at step k left at step k - 2 or earlier: its held gradient is
+    // complete only once those steps' gradients were sent home (a step that fetches nothing
+    // would otherwise let the gather run that far ahead).
+    if (c.returning && c.step - 2 > sent_back_through_) break;
     InHalf& half = in_[(in_count_ + gathered_) % 2];
     {
       // The staging half is free once the copy that last read it is done.
       PhaseTimer idle(metrics_.seconds.idle);
       half.h2d_done->synchronize();
+    }
+    if (c.returning) {
+      // Held gradients are complete once the Adam worker has run what is queued on it now
+      // (run_batch sends a step's gradients home before gathering what comes back later).
+      half.partials_added->record(adam_worker_);
+      gather_worker_.wait(*half.partials_added);
     }
     gather_worker_.host_task([this, &half, c] {
       PhaseTimer timer(metrics_.seconds.gather);
@@ -305,6 +323,9 @@ void OffloadEngine::gather_through(std::size_t chunk) {
                     half.staging_geometry.as<float>());
       store_.gather(ParamGroup::Appearance, ParamState::Value, ids, c.end - c.begin,
                     half.staging_appearance.as<float>());
+      if (c.returning)
+        partials_.extract(ids, c.end - c.begin, half.staging_grad_geometry.as<float>(),
+                          half.staging_grad_appearance.as<float>());
     });
     half.gathered->record(gather_worker_);
   }
@@ -326,10 +347,16 @@ void OffloadEngine::load(std::size_t chunk) {
                     count * kGeometryWidth * sizeof(float));
   copy_->copy_async(half.incoming_appearance.data(), half.staging_appearance.data(),
                     count * aw * sizeof(float));
+  if (c.returning) {
+    copy_->copy_async(half.incoming_grad_geometry.data(), half.staging_grad_geometry.data(),
+                      count * kGeometryWidth * sizeof(float));
+    copy_->copy_async(half.incoming_grad_appearance.data(), half.staging_grad_appearance.data(),
+                      count * aw * sizeof(float));
+  }
   copy_->host_task([this] { metrics_.seconds.h2d += now_seconds() - copy_started_; });
   half.h2d_done->record(*copy_);
   if (!evaluating_) {
-    metrics_.h2d_bytes += count * (kGeometryWidth + aw) * sizeof(float);
+    metrics_.h2d_bytes += (c.returning ? 2 : 1) * count * (kGeometryWidth + aw) * sizeof(float);
     metrics_.loaded_gaussians += count;
   }
 
@@ -340,13 +367,19 @@ void OffloadEngine::load(std::size_t chunk) {
   compute_.wait(*half.h2d_done);
   rows_->unpack(half.incoming_geometry.as<float>(), half.incoming_appearance.as<float>(), count,
                 first, params);
-  // Gradients accumulate (+=) from zero in every slot that arrives.
-  for (auto [array, width] : {std::pair{grads.means, std::size_t{3}},
-                              {grads.log_scales, 3},
-                              {grads.rotations, 4},
-                              {grads.opacity_logits, 1},
-                              {grads.sh, aw}})
-    compute_.fill_async(array + first * width, 0, count * width * sizeof(float));
+  // Gradients accumulate (+=) in every slot that arrives: from what was held for a Gaussian
+  // coming back (so the sum runs in the order resident training's does), else from zero.
+  if (c.returning) {
+    rows_->unpack(half.incoming_grad_geometry.as<float>(),
+                  half.incoming_grad_appearance.as<float>(), count, first, grads);
+  } else {
+    for (auto [array, width] : {std::pair{grads.means, std::size_t{3}},
+                                {grads.log_scales, 3},
+                                {grads.rotations, 4},
+                                {grads.opacity_logits, 1},
+                                {grads.sh, aw}})
+      compute_.fill_async(array + first * width, 0, count * width * sizeof(float));
+  }
   half.unpacked->record(compute_);
 }
 
@@ -451,12 +484,25 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
   // Inbound chunks of the whole batch, in order; first_chunk[k] is camera k's first.
   chunks_.clear();
   gathered_ = 0;
+  sent_back_through_ = -1;
   std::vector<std::size_t> first_chunk(cameras + 1);
+  // Gaussians that leave and come back within the batch: a chunk holding any of them carries
+  // their held gradients to the device.
+  const VisibleSet comes_back = union_of(schedule.returning);
   for (int k = 0; k < cameras; ++k) {
     first_chunk[k] = chunks_.size();
     const VisibleSet& fetch = schedule.fetch[k];
-    for (std::size_t b = 0; b < fetch.size(); b += plan_.chunk_rows)
-      chunks_.push_back({&fetch, b, std::min(fetch.size(), b + plan_.chunk_rows)});
+    for (std::size_t b = 0; b < fetch.size(); b += plan_.chunk_rows) {
+      Chunk chunk{&fetch, b, std::min(fetch.size(), b + plan_.chunk_rows)};
+      chunk.step = k;
+      // Both lists are sorted: one merge pass per chunk.
+      auto held = std::lower_bound(comes_back.begin(), comes_back.end(), fetch[b]);
+      for (std::size_t i = b; i < chunk.end && held != comes_back.end() && !chunk.returning; ++i) {
+        while (held != comes_back.end() && *held < fetch[i]) ++held;
+        chunk.returning = held != comes_back.end() && *held == fetch[i];
+      }
+      chunks_.push_back(chunk);
+    }
   }
   first_chunk[cameras] = chunks_.size();
 
@@ -508,6 +554,7 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
     std::vector<std::uint32_t> slots;
     const SlotMoves moves = residency_.evict(leaving[k], slots);
     send_back(leaving[k], slots, schedule.finished[k].size(), grad_scale);
+    sent_back_through_ = k;
     rows_->move(moves, working_set_.params(residency_.capacity()),
                 working_set_.grads(residency_.capacity()));
   }

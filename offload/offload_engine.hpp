@@ -73,7 +73,11 @@ class OffloadEngine final : public BatchExecutor {
   struct InHalf {
     Buffer staging_geometry, staging_appearance;    // pinned host, rows to send
     Buffer incoming_geometry, incoming_appearance;  // device, rows received
+    // Gradients held for Gaussians coming back (zeros for the others), when the chunk has any.
+    Buffer staging_grad_geometry, staging_grad_appearance;    // pinned host
+    Buffer incoming_grad_geometry, incoming_grad_appearance;  // device
     std::unique_ptr<Event> gathered, h2d_done, unpacked;
+    std::unique_ptr<Event> partials_added;  // on the Adam worker: held gradients are complete
   };
   struct OutHalf {
     Buffer outgoing_geometry, outgoing_appearance;  // device, gradient rows to send back
@@ -83,6 +87,8 @@ class OffloadEngine final : public BatchExecutor {
   struct Chunk {  // rows [begin, end) of the fetch list of one step
     const VisibleSet* ids;
     std::size_t begin, end;
+    bool returning = false;  // holds Gaussians that may come back with held gradients
+    int step = 0;            // the camera (in visiting order) that fetches it
   };
 
   // After the store changed size: device side released, budget re-planned, arena laid out
@@ -123,8 +129,9 @@ class OffloadEngine final : public BatchExecutor {
   WorkingSet working_set_;
   std::array<InHalf, 2> in_;
   std::array<OutHalf, 2> out_;
-  std::vector<Chunk> chunks_;  // this batch's inbound chunks, in order
-  std::size_t gathered_ = 0;   // chunks_ handed to the gather worker so far
+  std::vector<Chunk> chunks_;   // this batch's inbound chunks, in order
+  std::size_t gathered_ = 0;    // chunks_ handed to the gather worker so far
+  int sent_back_through_ = -1;  // last step of this batch whose gradients were sent home
   std::size_t in_count_ = 0, out_count_ = 0;
   bool evaluating_ = false;  // evaluation renders do not count as training transfers  // chunks
                              // ever sent each way: the half in use

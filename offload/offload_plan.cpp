@@ -40,7 +40,8 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
   const std::size_t base = in.render_reserve + in.rows_scratch + kAllocationSlack;
   const std::size_t spare = in.budget > n_sized + base ? in.budget - n_sized - base : 0;
   plan.chunk_rows = std::clamp<std::size_t>(spare / plan.slot_bytes / 16, 256, 65536);
-  plan.fixed_bytes = base + plan.chunk_rows * (4 * row + in.rows_scratch_per_chunk_row);
+  // Two inbound chunk halves with room for held gradients each, two outbound.
+  plan.fixed_bytes = base + plan.chunk_rows * (6 * row + in.rows_scratch_per_chunk_row);
   if (in.budget > n_sized + plan.fixed_bytes)
     plan.capacity = (in.budget - n_sized - plan.fixed_bytes) / plan.slot_bytes;
   if (in.whole_model)

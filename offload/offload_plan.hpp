@@ -27,7 +27,8 @@ struct OffloadPlan {
   std::size_t host_bytes_per_gaussian = 0;    // parameters, moments and step of the store
   std::size_t slot_bytes = 0;   // per working-set row: parameters, gradients, statistics,
                                 // the renderer's per-row workspaces
-  std::size_t chunk_rows = 0;   // rows per transfer chunk (two in, two out are on the device)
+  std::size_t chunk_rows = 0;   // rows per transfer chunk (two in, each with room for held
+                                // gradients, and two out are on the device)
   std::size_t fixed_bytes = 0;  // transfer chunks, row-op scratch, renderer reserve, slack
   std::size_t capacity = 0;     // working-set rows the budget leaves (0: none)
   std::size_t largest_gaussians = 0;

@@ -6,6 +6,7 @@ namespace splat {
 
 void PartialGradients::add(const std::uint32_t* ids, std::size_t count, const float* geometry,
                            const float* appearance) {
+  const std::lock_guard<std::mutex> lock(mutex_);
   const std::size_t gw = geometry_width_, aw = appearance_width_;
   for (std::size_t i = 0; i < count; ++i) {
     auto [it, fresh] = index_.try_emplace(ids[i], 0);
@@ -31,6 +32,7 @@ void PartialGradients::add(const std::uint32_t* ids, std::size_t count, const fl
 
 void PartialGradients::take(const std::uint32_t* ids, std::size_t count, float* geometry,
                             float* appearance) {
+  const std::lock_guard<std::mutex> lock(mutex_);
   const std::size_t gw = geometry_width_, aw = appearance_width_;
   for (std::size_t i = 0; i < count; ++i) {
     const auto it = index_.find(ids[i]);
@@ -44,7 +46,31 @@ void PartialGradients::take(const std::uint32_t* ids, std::size_t count, float* 
   }
 }
 
+void PartialGradients::extract(const std::uint32_t* ids, std::size_t count, float* geometry,
+                               float* appearance) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  const std::size_t gw = geometry_width_, aw = appearance_width_;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto it = index_.find(ids[i]);
+    if (it == index_.end()) {
+      std::fill_n(geometry + i * gw, gw, 0.0f);
+      std::fill_n(appearance + i * aw, aw, 0.0f);
+      continue;
+    }
+    std::copy_n(geometry_.data() + it->second * gw, gw, geometry + i * gw);
+    std::copy_n(appearance_.data() + it->second * aw, aw, appearance + i * aw);
+    free_rows_.push_back(it->second);
+    index_.erase(it);
+  }
+}
+
+std::size_t PartialGradients::held() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return index_.size();
+}
+
 void PartialGradients::clear() {
+  const std::lock_guard<std::mutex> lock(mutex_);
   index_.clear();
   free_rows_.clear();
   geometry_.clear();

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -20,10 +21,16 @@ class PartialGradients {
   // For rows at their last use: adds what is held for each id into its rows (held + row, the
   // order add() uses) and forgets it.
   void take(const std::uint32_t* ids, std::size_t count, float* geometry, float* appearance);
-  std::size_t held() const { return index_.size(); }
+  // For rows coming back to the device: writes what is held for each id (zeros where nothing
+  // is) into its rows and forgets it, so accumulation resumes on the device in the order
+  // resident training sums.
+  void extract(const std::uint32_t* ids, std::size_t count, float* geometry, float* appearance);
+  std::size_t held() const;
   void clear();
 
  private:
+  // The Adam worker adds and takes while the gather worker extracts.
+  mutable std::mutex mutex_;
   std::size_t geometry_width_, appearance_width_;
   std::unordered_map<std::uint32_t, std::size_t> index_;  // id -> row in the pools
   std::vector<std::size_t> free_rows_;

@@ -303,14 +303,14 @@ void OffloadEngine::gather_through(std::size_t chunk) {
     // A Gaussian fetched again at step k left at step k - 2 or earlier: its held gradient is
     // complete only once those steps' gradients were sent home (a step that fetches nothing
     // would otherwise let the gather run that far ahead).
-    if (c.returning && c.step - 2 > sent_back_through_) break;
+    if (c.held > 0 && c.step - 2 > sent_back_through_) break;
     InHalf& half = in_[(in_count_ + gathered_) % 2];
     {
       // The staging half is free once the copy that last read it is done.
       PhaseTimer idle(metrics_.seconds.idle);
       half.h2d_done->synchronize();
     }
-    if (c.returning) {
+    if (c.held > 0) {
       // Held gradients are complete once the Adam worker has run what is queued on it now
       // (run_batch sends a step's gradients home before gathering what comes back later).
       half.partials_added->record(adam_worker_);
@@ -323,8 +323,8 @@ void OffloadEngine::gather_through(std::size_t chunk) {
                     half.staging_geometry.as<float>());
       store_.gather(ParamGroup::Appearance, ParamState::Value, ids, c.end - c.begin,
                     half.staging_appearance.as<float>());
-      if (c.returning)
-        partials_.extract(ids, c.end - c.begin, half.staging_grad_geometry.as<float>(),
+      if (c.held > 0)
+        partials_.extract(ids, c.held, half.staging_grad_geometry.as<float>(),
                           half.staging_grad_appearance.as<float>());
     });
     half.gathered->record(gather_worker_);
@@ -347,16 +347,16 @@ void OffloadEngine::load(std::size_t chunk) {
                     count * kGeometryWidth * sizeof(float));
   copy_->copy_async(half.incoming_appearance.data(), half.staging_appearance.data(),
                     count * aw * sizeof(float));
-  if (c.returning) {
+  if (c.held > 0) {
     copy_->copy_async(half.incoming_grad_geometry.data(), half.staging_grad_geometry.data(),
-                      count * kGeometryWidth * sizeof(float));
+                      c.held * kGeometryWidth * sizeof(float));
     copy_->copy_async(half.incoming_grad_appearance.data(), half.staging_grad_appearance.data(),
-                      count * aw * sizeof(float));
+                      c.held * aw * sizeof(float));
   }
   copy_->host_task([this] { metrics_.seconds.h2d += now_seconds() - copy_started_; });
   half.h2d_done->record(*copy_);
   if (!evaluating_) {
-    metrics_.h2d_bytes += (c.returning ? 2 : 1) * count * (kGeometryWidth + aw) * sizeof(float);
+    metrics_.h2d_bytes += (count + c.held) * (kGeometryWidth + aw) * sizeof(float);
     metrics_.loaded_gaussians += count;
   }
 
@@ -369,17 +369,16 @@ void OffloadEngine::load(std::size_t chunk) {
                 first, params);
   // Gradients accumulate (+=) in every slot that arrives: from what was held for a Gaussian
   // coming back (so the sum runs in the order resident training's does), else from zero.
-  if (c.returning) {
+  if (c.held > 0)
     rows_->unpack(half.incoming_grad_geometry.as<float>(),
-                  half.incoming_grad_appearance.as<float>(), count, first, grads);
-  } else {
-    for (auto [array, width] : {std::pair{grads.means, std::size_t{3}},
-                                {grads.log_scales, 3},
-                                {grads.rotations, 4},
-                                {grads.opacity_logits, 1},
-                                {grads.sh, aw}})
-      compute_.fill_async(array + first * width, 0, count * width * sizeof(float));
-  }
+                  half.incoming_grad_appearance.as<float>(), c.held, first, grads);
+  const std::size_t zeroed = first + c.held;
+  for (auto [array, width] : {std::pair{grads.means, std::size_t{3}},
+                              {grads.log_scales, 3},
+                              {grads.rotations, 4},
+                              {grads.opacity_logits, 1},
+                              {grads.sh, aw}})
+    compute_.fill_async(array + zeroed * width, 0, (count - c.held) * width * sizeof(float));
   half.unpacked->record(compute_);
 }
 
@@ -486,23 +485,29 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
   gathered_ = 0;
   sent_back_through_ = -1;
   std::vector<std::size_t> first_chunk(cameras + 1);
-  // Gaussians that leave and come back within the batch: a chunk holding any of them carries
-  // their held gradients to the device.
-  const VisibleSet comes_back = union_of(schedule.returning);
+  // Each step fetches the Gaussians coming back first (they left at an earlier step, so their
+  // gradients so far are held on the host and travel with them), then the new ones.
+  fetch_order_.assign(cameras, VisibleSet());
+  VisibleSet left_before;  // every Gaussian that left at an earlier step to come back later
   for (int k = 0; k < cameras; ++k) {
     first_chunk[k] = chunks_.size();
     const VisibleSet& fetch = schedule.fetch[k];
-    for (std::size_t b = 0; b < fetch.size(); b += plan_.chunk_rows) {
-      Chunk chunk{&fetch, b, std::min(fetch.size(), b + plan_.chunk_rows)};
+    VisibleSet& ordered = fetch_order_[k];
+    std::set_intersection(fetch.begin(), fetch.end(), left_before.begin(), left_before.end(),
+                          std::back_inserter(ordered));
+    const std::size_t coming_back = ordered.size();
+    std::set_difference(fetch.begin(), fetch.end(), left_before.begin(), left_before.end(),
+                        std::back_inserter(ordered));
+    for (std::size_t b = 0; b < ordered.size(); b += plan_.chunk_rows) {
+      Chunk chunk{&ordered, b, std::min(ordered.size(), b + plan_.chunk_rows)};
+      chunk.held = b < coming_back ? std::min(chunk.end, coming_back) - b : 0;
       chunk.step = k;
-      // Both lists are sorted: one merge pass per chunk.
-      auto held = std::lower_bound(comes_back.begin(), comes_back.end(), fetch[b]);
-      for (std::size_t i = b; i < chunk.end && held != comes_back.end() && !chunk.returning; ++i) {
-        while (held != comes_back.end() && *held < fetch[i]) ++held;
-        chunk.returning = held != comes_back.end() && *held == fetch[i];
-      }
       chunks_.push_back(chunk);
     }
+    VisibleSet grown;
+    std::set_union(left_before.begin(), left_before.end(), schedule.returning[k].begin(),
+                   schedule.returning[k].end(), std::back_inserter(grown));
+    left_before.swap(grown);
   }
   first_chunk[cameras] = chunks_.size();
 

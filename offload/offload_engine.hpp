@@ -87,8 +87,9 @@ class OffloadEngine final : public BatchExecutor {
   struct Chunk {  // rows [begin, end) of the fetch list of one step
     const VisibleSet* ids;
     std::size_t begin, end;
-    bool returning = false;  // holds Gaussians that may come back with held gradients
-    int step = 0;            // the camera (in visiting order) that fetches it
+    // Its first `held` rows are Gaussians coming back with gradients held on the host.
+    std::size_t held = 0;
+    int step = 0;  // the camera (in visiting order) that fetches it
   };
 
   // After the store changed size: device side released, budget re-planned, arena laid out
@@ -129,7 +130,9 @@ class OffloadEngine final : public BatchExecutor {
   WorkingSet working_set_;
   std::array<InHalf, 2> in_;
   std::array<OutHalf, 2> out_;
-  std::vector<Chunk> chunks_;   // this batch's inbound chunks, in order
+  std::vector<Chunk> chunks_;  // this batch's inbound chunks, in order
+  // Per step, the fetch list with the Gaussians that come back (held gradients) first.
+  std::vector<VisibleSet> fetch_order_;
   std::size_t gathered_ = 0;    // chunks_ handed to the gather worker so far
   int sent_back_through_ = -1;  // last step of this batch whose gradients were sent home
   std::size_t in_count_ = 0, out_count_ = 0;

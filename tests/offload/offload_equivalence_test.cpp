@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "io/checkpoint.hpp"
 #include "temp_dir.hpp"
@@ -52,6 +53,18 @@ TrainRunOptions run_options(const fs::path& out, int iterations, std::vector<std
 // 7,000 Gaussians; the model's parameters and Adam state take 5.6 MB on the host (and resident
 // training would need 7.6 MB of device memory).
 const std::vector<std::string> kOffload = {"mode=offload", "offload.gpu_budget=2MiB"};
+
+// A resident run and an offload run of the same recipe, the offload one in the sampled camera
+// order with dense Adam: what the exact comparisons compare.
+std::pair<TrainRunOptions, TrainRunOptions> same_order_runs(const test::TempDir& dir, int steps,
+                                                            const std::vector<std::string>& extra) {
+  auto resident = run_options(dir / "resident", steps, extra);
+  auto offload = run_options(dir / "offload", steps, extra);
+  offload.overrides.insert(offload.overrides.end(), kOffload.begin(), kOffload.end());
+  offload.overrides.push_back("optimizer.untouched=dense");
+  offload.overrides.push_back("scheduler.order=sampled");
+  return {resident, offload};
+}
 
 TrainingCheckpoint final_state(const fs::path& out) {
   return read_checkpoint((out / "checkpoints/latest.ckpt").string());
@@ -105,11 +118,7 @@ TEST_CASE("offload equals resident through densification to 1e-6", "[offload]") 
   // culling keeps every Gaussian the renderer gives a screen radius, so the densification
   // statistics (and with them clone, split, prune and the opacity reset) agree as well.
   const std::vector<std::string> one_camera = {"train.batch_size=1"};
-  auto resident = run_options(dir / "resident", 100, one_camera);
-  auto offload = run_options(dir / "offload", 100, one_camera);
-  offload.overrides.insert(offload.overrides.end(), kOffload.begin(), kOffload.end());
-  offload.overrides.push_back("optimizer.untouched=dense");
-  offload.overrides.push_back("scheduler.order=sampled");
+  const auto [resident, offload] = same_order_runs(dir, 100, one_camera);
   run_training(resident);
   run_training(offload);
   const auto a = final_state(dir / "resident").gaussians;
@@ -131,11 +140,7 @@ TEST_CASE("offload equals resident bit for bit with four cameras per batch", "[o
   const test::TempDir dir("splat-offload-eq");
   const std::vector<std::string> four = {"densify.from=1000", "densify.until=1000",
                                          "train.batch_size=4"};
-  auto resident = run_options(dir / "resident", 3, four);
-  auto offload = run_options(dir / "offload", 3, four);
-  offload.overrides.insert(offload.overrides.end(), kOffload.begin(), kOffload.end());
-  offload.overrides.push_back("optimizer.untouched=dense");
-  offload.overrides.push_back("scheduler.order=sampled");
+  const auto [resident, offload] = same_order_runs(dir, 3, four);
   run_training(resident);
   run_training(offload);
   check_same_model(final_state(dir / "resident").gaussians, final_state(dir / "offload").gaussians,

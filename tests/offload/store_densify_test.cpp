@@ -10,30 +10,11 @@
 #include "model/densification.hpp"
 #include "offload/gaussian_store.hpp"
 #include "offload/store_densify_target.hpp"
+#include "random_trainable.hpp"
 
 using namespace splat;
 
 namespace {
-
-// Random parameters, moments and step counts; some Gaussians large, some nearly transparent.
-TrainableGaussians random_model(std::size_t n, int sh_degree, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1, 1);
-  TrainableGaussians g;
-  for (GaussianModel* m : {&g.params, &g.adam_m, &g.adam_v}) {
-    m->sh_degree = sh_degree;
-    m->resize(n);
-    for (const RowArrayRef& a : row_arrays(*m))
-      for (float& v : *a.values) v = u(rng);
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    for (int a = 0; a < 3; ++a) g.params.log_scales[i * 3 + a] = -5 + 3.5f * (u(rng) + 1);
-    g.params.opacity_logits[i] = 6 * u(rng);
-  }
-  g.adam_steps.resize(n);
-  for (auto& s : g.adam_steps) s = static_cast<std::int32_t>(rng() % 50);
-  return g;
-}
 
 void require_identical(const TrainableGaussians& a, TrainableGaussians b) {
   REQUIRE(a.size() == b.size());
@@ -71,7 +52,7 @@ TEST_CASE("store: append_copies and keep_rows equal the host model's, across chu
   // More than one chunk, so compaction moves rows across chunk borders and shrinking
   // releases a chunk.
   const std::size_t n = GaussianStore::kChunkRows + 5000;
-  TrainableGaussians host = random_model(n, 1, 3);
+  TrainableGaussians host = test::random_trainable(n, 1, 3);
   GaussianStore store(*backend, 1);
   store.load(host);
 
@@ -102,7 +83,7 @@ TEST_CASE("densification on the store equals densification on the host model",
           "[offload][densify]") {
   auto backend = make_backend("cpu");
   const std::size_t n = 6000;
-  TrainableGaussians host = random_model(n, 2, 5);
+  TrainableGaussians host = test::random_trainable(n, 2, 5);
   GaussianStore store(*backend, 2);
   store.load(host);
 

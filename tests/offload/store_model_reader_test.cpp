@@ -14,26 +14,12 @@
 #include "io/gaussian_ply_stream.hpp"
 #include "offload/gaussian_store.hpp"
 #include "offload/store_model_reader.hpp"
+#include "random_trainable.hpp"
 #include "temp_dir.hpp"
 
 using namespace splat;
 
 namespace {
-
-TrainableGaussians random_model(std::size_t n, int sh_degree) {
-  std::mt19937 rng(21);
-  std::uniform_real_distribution<float> u(-2, 2);
-  TrainableGaussians g;
-  for (GaussianModel* m : {&g.params, &g.adam_m, &g.adam_v}) {
-    m->sh_degree = sh_degree;
-    m->resize(n);
-    for (const RowArrayRef& a : row_arrays(*m))
-      for (float& v : *a.values) v = u(rng);
-  }
-  g.adam_steps.resize(n);
-  for (auto& s : g.adam_steps) s = static_cast<std::int32_t>(rng() % 1000);
-  return g;
-}
 
 std::string bytes_of(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -47,7 +33,7 @@ TEST_CASE("store reader: checkpoint and PLY equal the host model's files", "[off
   auto backend = make_backend("cpu");
   // Two store chunks and two writer chunks, the last ones partial.
   const std::size_t n = GaussianStore::kChunkRows + 1234;
-  const TrainableGaussians host = random_model(n, 3);
+  const TrainableGaussians host = test::random_trainable(n, 3, 21);
   GaussianStore store(*backend, 3);
   store.load(host);
 
@@ -76,7 +62,7 @@ TEST_CASE("store reader: checkpoint and PLY equal the host model's files", "[off
 
 TEST_CASE("store: a model without optimizer state loads with zero moments and steps", "[offload]") {
   auto backend = make_backend("cpu");
-  TrainableGaussians full = random_model(500, 1);
+  TrainableGaussians full = test::random_trainable(500, 1, 21);
   GaussianStore store(*backend, 1);
   store.load(full);  // rows now hold nonzero moments, which the next load must not keep
   TrainableGaussians fresh;
@@ -101,7 +87,7 @@ TEST_CASE("store: loads a mapped checkpoint's model as the host model loads", "[
   const std::size_t n = GaussianStore::kChunkRows + 77;
   TrainingCheckpoint c;
   c.step = 9;
-  c.gaussians = random_model(n, 2);
+  c.gaussians = test::random_trainable(n, 2, 21);
   const std::string path = (dir / "model.ckpt").string();
   write_checkpoint(path, c);
   const CheckpointFile file(path);

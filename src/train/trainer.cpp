@@ -64,20 +64,6 @@ void Trainer::release_host_copy() {
     m->sh_degree = sh_degree;
 }
 
-void Trainer::restore(TrainingCheckpoint checkpoint) {
-  step_ = checkpoint.step;
-  sampler_.restore(checkpoint.sampler_state);
-  densify_.restore(std::move(checkpoint.densify));
-  // An empty model means the checkpoint's model was the one this trainer started with.
-  if (checkpoint.gaussians.size() == 0) return;
-  SPLAT_REQUIRE(checkpoint.gaussians.params.sh_degree == config_.sh_degree,
-                "checkpoint stores SH degree ", checkpoint.gaussians.params.sh_degree,
-                " but model.sh_degree is ", config_.sh_degree);
-  gaussians_ = std::move(checkpoint.gaussians);
-  executor_->push(gaussians_);
-  release_host_copy();
-}
-
 void Trainer::restore(const CheckpointFile& checkpoint) {
   SPLAT_REQUIRE(checkpoint.model().sh_degree() == config_.sh_degree, "checkpoint stores SH degree ",
                 checkpoint.model().sh_degree(), " but model.sh_degree is ", config_.sh_degree);
@@ -86,17 +72,6 @@ void Trainer::restore(const CheckpointFile& checkpoint) {
   densify_.restore(checkpoint.densify());
   executor_->load_model(checkpoint.model(), gaussians_);
   release_host_copy();
-}
-
-TrainingCheckpoint Trainer::checkpoint(const std::string& config_yaml) {
-  executor_->pull(gaussians_, step_);
-  TrainingCheckpoint c;
-  c.step = step_;
-  c.config_yaml = config_yaml;
-  c.sampler_state = sampler_.state();
-  c.gaussians = gaussians_;
-  c.densify = densify_.state();
-  return c;
 }
 
 void Trainer::save_checkpoint(const std::string& path, const std::string& config_yaml) {

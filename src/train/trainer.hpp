@@ -44,7 +44,7 @@ class Trainer {
   using StoreFactory = std::function<std::unique_ptr<ParameterStore>(TrainableGaussians&)>;
   using ExecutorFactory = std::function<std::unique_ptr<BatchExecutor>(TrainableGaussians&)>;
 
-  // `gaussians` is the initial model (or a checkpoint's, see restore()). Resident training
+  // `gaussians` is the initial model (restore() replaces it from a checkpoint). Resident training
   // over the store `make_store` builds.
   Trainer(const TrainConfig& config, float scene_extent, TrainableGaussians gaussians,
           ViewSource& train_views, ViewRenderer& renderer, const StoreFactory& make_store);
@@ -52,13 +52,9 @@ class Trainer {
   Trainer(const TrainConfig& config, float scene_extent, TrainableGaussians gaussians,
           ViewSource& train_views, ViewRenderer& renderer, const ExecutorFactory& make_executor);
 
-  // Continues from a checkpoint written by this configuration. A checkpoint whose model was
-  // moved out (to construct this trainer with it) restores the rest of the state only.
-  void restore(TrainingCheckpoint checkpoint);
-  // The same from a mapped checkpoint: the model goes from the file to the executor without
-  // a host copy where the executor keeps it (offload).
+  // Continues from a checkpoint written by this configuration: the model goes from the mapped
+  // file to the executor, without a host copy where the executor keeps it (offload).
   void restore(const CheckpointFile& checkpoint);
-  TrainingCheckpoint checkpoint(const std::string& config_yaml);
   // Writes the checkpoint without copying the model (atomically; see io/checkpoint.hpp).
   void save_checkpoint(const std::string& path, const std::string& config_yaml);
   // The trained parameters as a 3DGS PLY, written chunk by chunk from wherever they live.

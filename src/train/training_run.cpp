@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <optional>
 
 #include "core/byte_size.hpp"
 #include "core/config_schema.hpp"

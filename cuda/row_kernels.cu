@@ -1,5 +1,6 @@
 #include "core/cuda_check.hpp"
 #include "cuda/row_kernels.cuh"
+#include "math/frustum.hpp"
 
 namespace splat::cuda {
 
@@ -22,16 +23,18 @@ __device__ float& slot_element(const SlotArrays& a, std::size_t slot, std::uint3
   return a.sh[slot * a.sh_width + column - kGeometryRowWidth];
 }
 
-// One thread per float: consecutive threads read consecutive floats of the streamed rows.
+// One thread per float: consecutive threads read consecutive floats of the streamed rows. Without
+// geometry rows, the columns start at the SH.
 __global__ void unpack_rows_kernel(const float* __restrict__ geometry,
                                    const float* __restrict__ appearance, std::size_t count,
                                    std::size_t first_slot, SlotArrays slots) {
-  const std::uint32_t width = kGeometryRowWidth + slots.sh_width;
+  const std::uint32_t skipped = geometry ? 0 : kGeometryRowWidth;
+  const std::uint32_t width = kGeometryRowWidth + slots.sh_width - skipped;
   const std::size_t total = count * width;
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
   for (std::size_t e = blockIdx.x * blockDim.x + threadIdx.x; e < total; e += stride) {
     const std::size_t row = e / width;
-    const auto column = static_cast<std::uint32_t>(e % width);
+    const auto column = static_cast<std::uint32_t>(e % width) + skipped;
     slot_element(slots, first_slot + row, column) =
         column < kGeometryRowWidth ? geometry[row * kGeometryRowWidth + column]
                                    : appearance[row * slots.sh_width + column - kGeometryRowWidth];
@@ -41,12 +44,13 @@ __global__ void unpack_rows_kernel(const float* __restrict__ geometry,
 __global__ void pack_rows_kernel(const std::uint32_t* __restrict__ slot_list, std::size_t count,
                                  SlotArrays arrays, float* __restrict__ geometry,
                                  float* __restrict__ appearance) {
-  const std::uint32_t width = kGeometryRowWidth + arrays.sh_width;
+  const std::uint32_t skipped = geometry ? 0 : kGeometryRowWidth;
+  const std::uint32_t width = kGeometryRowWidth + arrays.sh_width - skipped;
   const std::size_t total = count * width;
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
   for (std::size_t e = blockIdx.x * blockDim.x + threadIdx.x; e < total; e += stride) {
     const std::size_t row = e / width;
-    const auto column = static_cast<std::uint32_t>(e % width);
+    const auto column = static_cast<std::uint32_t>(e % width) + skipped;
     const float value = slot_element(arrays, slot_list[row], column);
     if (column < kGeometryRowWidth)
       geometry[row * kGeometryRowWidth + column] = value;
@@ -80,12 +84,70 @@ __global__ void scatter_spheres_kernel(const std::uint32_t* __restrict__ ids,
     spheres_out[ids[i]] = spheres[i];
 }
 
+__global__ void gather_geometry_kernel(const float* __restrict__ table,
+                                       const std::uint32_t* __restrict__ ids, std::size_t count,
+                                       std::size_t first_slot, SlotArrays slots) {
+  const std::size_t total = count * kGeometryRowWidth;
+  const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
+  for (std::size_t e = blockIdx.x * blockDim.x + threadIdx.x; e < total; e += stride) {
+    const std::size_t row = e / kGeometryRowWidth;
+    const auto column = static_cast<std::uint32_t>(e % kGeometryRowWidth);
+    slot_element(slots, first_slot + row, column) =
+        table[std::size_t{ids[row]} * kGeometryRowWidth + column];
+  }
+}
+
+__global__ void store_geometry_gradients_kernel(const std::uint32_t* __restrict__ slot_list,
+                                                const std::uint32_t* __restrict__ ids,
+                                                std::size_t count, SlotArrays grads,
+                                                GeometryRows geometry) {
+  const std::size_t total = count * kGeometryRowWidth;
+  const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
+  for (std::size_t e = blockIdx.x * blockDim.x + threadIdx.x; e < total; e += stride) {
+    const std::size_t row = e / kGeometryRowWidth;
+    const auto column = static_cast<std::uint32_t>(e % kGeometryRowWidth);
+    geometry.gradients[std::size_t{ids[row]} * kGeometryRowWidth + column] =
+        slot_element(grads, slot_list[row], column);
+    if (column == 0 && geometry.touched) geometry.touched[ids[row]] = 1;
+  }
+}
+
+// One thread per row: its 11 floats are contiguous, and the step sizes are per row when sparse.
+__global__ void geometry_adam_kernel(GeometryRows g, GeometryRates rates, AdamHyper hyper, int step,
+                                     bool sparse, float grad_scale) {
+  const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
+  for (std::size_t row = blockIdx.x * blockDim.x + threadIdx.x; row < g.rows; row += stride) {
+    int adam_step = step;
+    if (sparse) {
+      if (!g.touched[row]) continue;
+      g.touched[row] = 0;
+      adam_step = ++g.steps[row];
+    } else if (g.steps) {
+      g.steps[row] = step;
+    }
+    float sizes[kGeometryRowFloats];
+    geometry_step_sizes(rates, hyper, adam_step, sizes);
+    const std::size_t at = row * kGeometryRowWidth;
+    adam_geometry_row(g.values + at, g.first_moment + at, g.second_moment + at, g.gradients + at,
+                      grad_scale, sizes, adam_scaled_epsilon(hyper, adam_step), hyper);
+    for (std::uint32_t e = 0; e < kGeometryRowWidth; ++e) g.gradients[at + e] = 0.0f;
+  }
+}
+
+__global__ void geometry_spheres_kernel(GeometryRows g, float4* __restrict__ spheres) {
+  const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
+  for (std::size_t row = blockIdx.x * blockDim.x + threadIdx.x; row < g.rows; row += stride) {
+    const float* v = g.values + row * kGeometryRowWidth;
+    spheres[row] = make_float4(v[0], v[1], v[2], culling_radius(v + 3));
+  }
+}
+
 }  // namespace
 
 void launch_unpack_rows(const float* geometry, const float* appearance, std::size_t count,
                         std::size_t first_slot, SlotArrays slots, cudaStream_t stream) {
   if (count == 0) return;
-  const std::size_t elements = count * (kGeometryRowWidth + slots.sh_width);
+  const std::size_t elements = count * ((geometry ? kGeometryRowWidth : 0) + slots.sh_width);
   unpack_rows_kernel<<<blocks_for(elements), kThreads, 0, stream>>>(geometry, appearance, count,
                                                                     first_slot, slots);
   SPLAT_CUDA_CHECK_LAUNCH("unpack_rows_kernel");
@@ -94,7 +156,7 @@ void launch_unpack_rows(const float* geometry, const float* appearance, std::siz
 void launch_pack_rows(const std::uint32_t* slots, std::size_t count, SlotArrays arrays,
                       float* geometry, float* appearance, cudaStream_t stream) {
   if (count == 0) return;
-  const std::size_t elements = count * (kGeometryRowWidth + arrays.sh_width);
+  const std::size_t elements = count * ((geometry ? kGeometryRowWidth : 0) + arrays.sh_width);
   pack_rows_kernel<<<blocks_for(elements), kThreads, 0, stream>>>(slots, count, arrays, geometry,
                                                                   appearance);
   SPLAT_CUDA_CHECK_LAUNCH("pack_rows_kernel");
@@ -115,6 +177,39 @@ void launch_scatter_spheres(const std::uint32_t* ids, const float* spheres, std:
   scatter_spheres_kernel<<<blocks_for(count), kThreads, 0, stream>>>(
       ids, reinterpret_cast<const float4*>(spheres), count, reinterpret_cast<float4*>(spheres_out));
   SPLAT_CUDA_CHECK_LAUNCH("scatter_spheres_kernel");
+}
+
+void launch_gather_geometry(const float* table, const std::uint32_t* ids, std::size_t count,
+                            std::size_t first_slot, SlotArrays slots, cudaStream_t stream) {
+  if (count == 0) return;
+  gather_geometry_kernel<<<blocks_for(count * kGeometryRowWidth), kThreads, 0, stream>>>(
+      table, ids, count, first_slot, slots);
+  SPLAT_CUDA_CHECK_LAUNCH("gather_geometry_kernel");
+}
+
+void launch_store_geometry_gradients(const std::uint32_t* slots, const std::uint32_t* ids,
+                                     std::size_t count, SlotArrays grads, GeometryRows geometry,
+                                     cudaStream_t stream) {
+  if (count == 0) return;
+  store_geometry_gradients_kernel<<<blocks_for(count * kGeometryRowWidth), kThreads, 0, stream>>>(
+      slots, ids, count, grads, geometry);
+  SPLAT_CUDA_CHECK_LAUNCH("store_geometry_gradients_kernel");
+}
+
+void launch_geometry_adam(GeometryRows geometry, GeometryRates rates, AdamHyper hyper, int step,
+                          bool sparse, float grad_scale, cudaStream_t stream) {
+  if (geometry.rows == 0) return;
+  geometry_adam_kernel<<<blocks_for(geometry.rows), kThreads, 0, stream>>>(
+      geometry, rates, hyper, step, sparse, grad_scale);
+  SPLAT_CUDA_CHECK_LAUNCH("geometry_adam_kernel");
+}
+
+void launch_geometry_spheres(GeometryRows geometry, float* spheres, cudaStream_t stream) {
+  if (geometry.rows == 0) return;
+  // The culling set is 16-byte aligned: arena blocks are 256-byte aligned.
+  geometry_spheres_kernel<<<blocks_for(geometry.rows), kThreads, 0, stream>>>(
+      geometry, reinterpret_cast<float4*>(spheres));
+  SPLAT_CUDA_CHECK_LAUNCH("geometry_spheres_kernel");
 }
 
 }  // namespace splat::cuda

@@ -44,6 +44,10 @@ cuda::SlotArrays slot_arrays(const GaussianArrays& a) {
           a.sh,        static_cast<std::uint32_t>(sh_coefficient_count(a.sh_degree) * 3)};
 }
 
+cuda::GeometryRows geometry_rows(const GeometryTable& t) {
+  return {t.values, t.first_moment, t.second_moment, t.gradients, t.steps, t.touched, t.rows};
+}
+
 class CudaDeviceRows final : public DeviceRows {
  public:
   CudaDeviceRows(Backend& backend, DeviceArena& arena, Stream& compute)
@@ -146,9 +150,38 @@ class CudaDeviceRows final : public DeviceRows {
     for (std::size_t begin = 0; begin < slots.size(); begin += per_piece) {
       const std::size_t n = std::min(per_piece, slots.size() - begin);
       const std::uint32_t* device = stage(slots.data() + begin, nullptr, n);
-      cuda::launch_pack_rows(device, n, arrays, geometry + begin * kGeometryWidth,
+      cuda::launch_pack_rows(device, n, arrays,
+                             geometry ? geometry + begin * kGeometryWidth : nullptr,
                              appearance + begin * arrays.sh_width, native_);
     }
+  }
+
+  void unpack_geometry(const float* table, const std::uint32_t* ids, std::size_t count,
+                       std::size_t first_slot, const GaussianArrays& arrays) override {
+    SPLAT_REQUIRE(first_slot + count <= arrays.count, "geometry into slots ", first_slot, "..",
+                  first_slot + count, " of a working set of ", arrays.count);
+    cuda::launch_gather_geometry(table, ids, count, first_slot, slot_arrays(arrays), native_);
+  }
+
+  void store_geometry_gradients(const std::vector<std::uint32_t>& slots, const std::uint32_t* ids,
+                                const GaussianArrays& grads,
+                                const GeometryTable& geometry) override {
+    const std::size_t per_piece = piece_bytes_ / (2 * sizeof(std::uint32_t));
+    for (std::size_t begin = 0; begin < slots.size(); begin += per_piece) {
+      const std::size_t n = std::min(per_piece, slots.size() - begin);
+      const std::uint32_t* device = stage(slots.data() + begin, ids + begin, n);
+      cuda::launch_store_geometry_gradients(device, device + n, n, slot_arrays(grads),
+                                            geometry_rows(geometry), native_);
+    }
+  }
+
+  void adam_geometry(const GeometryTable& geometry, const GeometryAdamStep& s) override {
+    cuda::launch_geometry_adam(geometry_rows(geometry), s.rates, s.hyper, s.step, s.sparse,
+                               s.grad_scale, native_);
+  }
+
+  void geometry_spheres(const GeometryTable& geometry, float* spheres) override {
+    cuda::launch_geometry_spheres(geometry_rows(geometry), spheres, native_);
   }
 
   // In list order, as the CPU backend copies them: each launch takes a run of moves in which

@@ -16,6 +16,7 @@
 #include "core/backend.hpp"
 #include "core/device_arena.hpp"
 #include "math/camera.hpp"
+#include "math/geometry_adam.hpp"
 #include "train/view_renderer.hpp"
 
 namespace splat {
@@ -26,6 +27,31 @@ namespace splat {
 struct DeviceRowsScratch {
   std::size_t fixed = 0;
   std::size_t per_chunk_row = 0;
+};
+
+// Geometry kept on the device for every Gaussian (`offload.resident: geometry`): rows of 11
+// floats in the store's geometry layout. `gradients` holds, per Gaussian, the batch's gradient
+// sum so far while the Gaussian is not in the working set (zero outside a batch); `steps` and
+// `touched` exist only for sparse Adam (per-row step counts, and which rows the batch used).
+struct GeometryTable {
+  float* values = nullptr;
+  float* first_moment = nullptr;
+  float* second_moment = nullptr;
+  float* gradients = nullptr;
+  std::int32_t* steps = nullptr;
+  std::uint8_t* touched = nullptr;
+  std::size_t rows = 0;
+};
+
+// One Adam step of the device geometry: every row (dense: the zero-gradient step for rows the
+// batch did not use, which is also what deferred Adam's catch-up would give them) or only the
+// touched rows, each at its own step count + 1 (sparse). Gradients are reset to zero after.
+struct GeometryAdamStep {
+  GeometryRates rates;
+  AdamHyper hyper;
+  int step = 0;  // the optimizer step (every row's Adam step when dense)
+  bool sparse = false;
+  float grad_scale = 1;
 };
 
 class DeviceRows {
@@ -41,12 +67,26 @@ class DeviceRows {
   // Waits for the compute stream.
   virtual std::vector<VisibleSet> cull(const float* spheres, std::size_t count,
                                        const std::vector<PinholeCamera>& cameras) = 0;
-  // Rows i < count of `geometry` (11 floats) and `appearance` (device) go to slot first + i.
+  // Rows i < count of `geometry` (11 floats) and `appearance` (device) go to slot first + i
+  // (a null `geometry`: the appearance only).
   virtual void unpack(const float* geometry, const float* appearance, std::size_t count,
                       std::size_t first_slot, const GaussianArrays& params) = 0;
-  // The gradient rows of `slots`, in that order, into `geometry` and `appearance` (device).
+  // The gradient rows of `slots`, in that order, into `geometry` and `appearance` (device; a
+  // null `geometry`: the appearance only).
   virtual void pack_gradients(const std::vector<std::uint32_t>& slots, const GaussianArrays& grads,
                               float* geometry, float* appearance) = 0;
+  // Rows ids[i] (a device array) of the N-sized `table` (11 floats per row) into the geometry
+  // of slot first + i, i < count.
+  virtual void unpack_geometry(const float* table, const std::uint32_t* ids, std::size_t count,
+                               std::size_t first_slot, const GaussianArrays& arrays) = 0;
+  // geometry.gradients[ids[i]] = the geometry gradient of slot slots[i] (host lists), and the
+  // row is marked touched when the table has marks.
+  virtual void store_geometry_gradients(const std::vector<std::uint32_t>& slots,
+                                        const std::uint32_t* ids, const GaussianArrays& grads,
+                                        const GeometryTable& geometry) = 0;
+  virtual void adam_geometry(const GeometryTable& geometry, const GeometryAdamStep& step) = 0;
+  // Every row's culling sphere (mean, kCullingSigmas x the largest scale) into `spheres`.
+  virtual void geometry_spheres(const GeometryTable& geometry, float* spheres) = 0;
   // Parameters and gradients of slot from[i] to slot to[i], in list order (a move sees what the
   // moves before it wrote).
   virtual void move(const SlotMoves& moves, const GaussianArrays& params,

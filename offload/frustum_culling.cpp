@@ -16,7 +16,7 @@ void build_culling_spheres(const GaussianModel& model, std::size_t begin, std::s
     const float* s = &model.log_scales[row * 3];
     float* out = spheres + (row - begin) * 4;
     for (int a = 0; a < 3; ++a) out[a] = model.means[row * 3 + a];
-    out[3] = kCullingSigmas * std::exp(std::max({s[0], s[1], s[2]}));
+    out[3] = culling_radius(s);
   }
 }
 

@@ -8,12 +8,10 @@
 
 #include "cache/visibility_overlap.hpp"
 #include "math/camera.hpp"
+#include "math/frustum.hpp"
 #include "model/gaussian_model.hpp"
 
 namespace splat {
-
-// Bounding radius in units of the largest standard deviation: the renderer's 3-sigma footprint.
-constexpr float kCullingSigmas = 3.0f;
 
 // Writes N x 4 floats (x, y, z, radius) for `model`, rows [begin, end).
 void build_culling_spheres(const GaussianModel& model, std::size_t begin, std::size_t end,

@@ -80,9 +80,10 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
       rows_(std::move(rows)),
       options_(options),
       train_views_(train_views),
+      streamed_geometry_width_(options.resident_geometry ? 0 : kGeometryWidth),
       store_(backend, initial.params.sh_degree),
-      adam_(store_, options.untouched),
-      partials_(kGeometryWidth, store_.width(ParamGroup::Appearance)),
+      adam_(store_, options.untouched, options.resident_geometry),
+      partials_(streamed_geometry_width_, store_.width(ParamGroup::Appearance)),
       copy_(backend.create_stream()) {
   for (InHalf& h : in_) {
     h.gathered = std::make_unique<CpuEvent>();
@@ -138,8 +139,9 @@ void OffloadEngine::rebuild_device_side() {
   // Release the device side first: a plan for a new N may lay the arena out differently.
   working_set_ = WorkingSet();
   spheres_ = Buffer();
+  geometry_ = DeviceGeometry();
   for (InHalf& h : in_) {
-    h.incoming_geometry = Buffer(), h.incoming_appearance = Buffer();
+    h.incoming_geometry = Buffer(), h.incoming_appearance = Buffer(), h.incoming_ids = Buffer();
     h.incoming_grad_geometry = Buffer(), h.incoming_grad_appearance = Buffer();
   }
   for (OutHalf& h : out_) h.outgoing_geometry = Buffer(), h.outgoing_appearance = Buffer();
@@ -147,6 +149,7 @@ void OffloadEngine::rebuild_device_side() {
   renderer_.release_workspaces();  // they regrow after the new layout, not in its way
   replan();
   allocate();
+  if (options_.resident_geometry) geometry_.upload(store_, compute_);
   refresh_culling_all();
 }
 
@@ -157,10 +160,12 @@ void OffloadEngine::load_model(const ModelReader& model, TrainableGaussians& /*h
   for (std::size_t i = 0; i < store_.size(); ++i)
     completed_step_ = std::max(completed_step_, store_.adam_steps(i));
   rebuild_device_side();
+  log_info(plan_.describe(), " (the loaded model)");
 }
 
 std::unique_ptr<ModelReader> OffloadEngine::read_model(TrainableGaussians& /*host*/, int step) {
   synchronize_all();
+  if (options_.resident_geometry) geometry_.download(store_, compute_);
   adam_.catch_up_all(step);  // deferred rows hold what dense Adam would have given them
   return std::make_unique<StoreModelReader>(store_);
 }
@@ -168,12 +173,16 @@ std::unique_ptr<ModelReader> OffloadEngine::read_model(TrainableGaussians& /*hos
 DensifyReport OffloadEngine::densify(DensificationStrategy& strategy, int step,
                                      TrainableGaussians& /*host*/) {
   synchronize_all();
+  if (options_.resident_geometry) geometry_.download(store_, compute_);
   // Deferred rows first take the steps they skipped: densification sees dense Adam's values.
   adam_.catch_up_all(step);
   StoreDensifyTarget target(store_);
   const DensifyReport report = strategy.after_step(step, target);
   // An opacity reset alone changes no position or scale: the culling set stays valid.
-  if (report.cloned || report.split || report.pruned) rebuild_device_side();
+  if (report.cloned || report.split || report.pruned)
+    rebuild_device_side();
+  else if (report.opacity_reset && options_.resident_geometry)
+    geometry_.upload(store_, compute_);
   return report;
 }
 
@@ -183,6 +192,8 @@ void OffloadEngine::replan() {
   in.gaussians = store_.size();
   in.sh_degree = store_.sh_degree();
   in.whole_model = options_.whole_model;
+  in.resident_geometry = options_.resident_geometry;
+  in.sparse_adam = options_.untouched == UntouchedPolicy::Skip;
   in.render_reserve = options_.render_reserve;
   in.render_row_bytes = options_.render_row_bytes;
   const DeviceRowsScratch scratch = rows_->scratch(options_.whole_model ? 0 : store_.size());
@@ -202,7 +213,7 @@ void OffloadEngine::replan() {
     for (long long s = 0; s < static_cast<long long>(sampled); ++s) {
       const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, s * stride);
       for (int a = 0; a < 3; ++a) spheres[s * 4 + a] = g[a];
-      spheres[s * 4 + 3] = kCullingSigmas * std::exp(std::max({g[3], g[4], g[5]}));
+      spheres[s * 4 + 3] = culling_radius(g + 3);
     }
     std::vector<PinholeCamera> cameras;
     for (std::size_t v = 0; v < train_views_.count(); ++v)
@@ -214,36 +225,48 @@ void OffloadEngine::replan() {
     plan_ = plan_offload(in);
   }
   SPLAT_REQUIRE(plan_.capacity > 0, "offload.gpu_budget (", plan_.input.budget,
-                " bytes) holds no working set next to the culling set of ", store_.size(),
-                " Gaussians: raise offload.gpu_budget");
+                " bytes) holds no working set next to the ",
+                options_.resident_geometry ? "culling set and resident geometry" : "culling set",
+                " of ", store_.size(), " Gaussians: raise offload.gpu_budget");
 }
 
 void OffloadEngine::allocate() {
   const std::size_t capacity = plan_.capacity;
   const std::size_t aw = store_.width(ParamGroup::Appearance);
-  const std::size_t geometry_bytes = plan_.chunk_rows * kGeometryWidth * sizeof(float);
+  const std::size_t geometry_bytes = plan_.chunk_rows * streamed_geometry_width_ * sizeof(float);
   const std::size_t appearance_bytes = plan_.chunk_rows * aw * sizeof(float);
+  const std::size_t id_bytes = plan_.chunk_rows * sizeof(std::uint32_t);
   if (!options_.whole_model)
     spheres_ = arena_.allocate(std::max<std::size_t>(store_.size(), 1) * 4 * sizeof(float),
                                "offload: culling set");
+  if (options_.resident_geometry)
+    geometry_ = DeviceGeometry(arena_, store_.size(), options_.untouched == UntouchedPolicy::Skip);
   working_set_ = WorkingSet(arena_, capacity, store_.sh_degree());
+  // Device buffers of a streamed group that stays on the device are not made.
+  const auto device = [&](std::size_t bytes, const char* what) {
+    return bytes > 0 ? arena_.allocate(bytes, what) : Buffer();
+  };
   // Host staging only grows: it is pinned memory, costly to allocate.
   const auto pinned = [&](Buffer& b, std::size_t bytes) {
     if (b.bytes() < bytes) b = Buffer::allocate(backend_, MemorySpace::PinnedHost, bytes);
   };
   for (InHalf& h : in_) {
-    h.incoming_geometry = arena_.allocate(geometry_bytes, "offload: incoming rows");
-    h.incoming_appearance = arena_.allocate(appearance_bytes, "offload: incoming rows");
-    h.incoming_grad_geometry = arena_.allocate(geometry_bytes, "offload: incoming gradients");
-    h.incoming_grad_appearance = arena_.allocate(appearance_bytes, "offload: incoming gradients");
+    h.incoming_geometry = device(geometry_bytes, "offload: incoming rows");
+    h.incoming_appearance = device(appearance_bytes, "offload: incoming rows");
+    h.incoming_grad_geometry = device(geometry_bytes, "offload: incoming gradients");
+    h.incoming_grad_appearance = device(appearance_bytes, "offload: incoming gradients");
+    if (options_.resident_geometry) {
+      h.incoming_ids = device(id_bytes, "offload: incoming ids");
+      pinned(h.staging_ids, id_bytes);
+    }
     pinned(h.staging_geometry, geometry_bytes);
     pinned(h.staging_appearance, appearance_bytes);
     pinned(h.staging_grad_geometry, geometry_bytes);
     pinned(h.staging_grad_appearance, appearance_bytes);
   }
   for (OutHalf& h : out_) {
-    h.outgoing_geometry = arena_.allocate(geometry_bytes, "offload: outgoing gradients");
-    h.outgoing_appearance = arena_.allocate(appearance_bytes, "offload: outgoing gradients");
+    h.outgoing_geometry = device(geometry_bytes, "offload: outgoing gradients");
+    h.outgoing_appearance = device(appearance_bytes, "offload: outgoing gradients");
     pinned(h.returned_geometry, geometry_bytes);
     pinned(h.returned_appearance, appearance_bytes);
   }
@@ -272,7 +295,7 @@ void OffloadEngine::refresh_culling(const std::uint32_t* ids, std::size_t count)
       chunk_ids[i] = id;
       for (int a = 0; a < 3; ++a) rows[i * 4 + a] = g[a];
       // The same bound build_culling_spheres computes.
-      rows[i * 4 + 3] = kCullingSigmas * std::exp(std::max({g[3], g[4], g[5]}));
+      rows[i * 4 + 3] = culling_radius(g + 3);
     }
     rows_->write_spheres(chunk_ids, rows, n, spheres_.as<float>());
   }
@@ -280,7 +303,25 @@ void OffloadEngine::refresh_culling(const std::uint32_t* ids, std::size_t count)
 }
 
 void OffloadEngine::refresh_culling_all() {
-  refresh_culling(nullptr, store_.size());
+  if (!options_.resident_geometry) return refresh_culling(nullptr, store_.size());
+  if (options_.whole_model) return;
+  rows_->geometry_spheres(geometry_.table(), spheres_.as<float>());
+  compute_.synchronize();
+}
+
+void OffloadEngine::step_device_geometry(const BatchRequest& r, float grad_scale) {
+  const StepRates rates = r.rates_at(r.step);
+  GeometryAdamStep step;
+  step.rates = {rates.position, rates.scale, rates.rotation, rates.opacity};
+  step.hyper = r.hyper;
+  step.step = r.step;
+  // Deferred Adam's catch-up gives every row dense Adam's values, which the device computes
+  // directly: only skip leaves untouched rows alone.
+  step.sparse = options_.untouched == UntouchedPolicy::Skip;
+  step.grad_scale = grad_scale;
+  rows_->adam_geometry(geometry_.table(), step);
+  if (!options_.whole_model) rows_->geometry_spheres(geometry_.table(), spheres_.as<float>());
+  compute_.synchronize();
 }
 
 std::vector<VisibleSet> OffloadEngine::cull(const std::vector<PinholeCamera>& cameras) {
@@ -319,8 +360,11 @@ void OffloadEngine::gather_through(std::size_t chunk) {
     gather_worker_.host_task([this, &half, c] {
       PhaseTimer timer(metrics_.seconds.gather);
       const std::uint32_t* ids = c.ids->data() + c.begin;
-      store_.gather(ParamGroup::Geometry, ParamState::Value, ids, c.end - c.begin,
-                    half.staging_geometry.as<float>());
+      if (options_.resident_geometry)
+        std::copy(ids, ids + (c.end - c.begin), half.staging_ids.as<std::uint32_t>());
+      else
+        store_.gather(ParamGroup::Geometry, ParamState::Value, ids, c.end - c.begin,
+                      half.staging_geometry.as<float>());
       store_.gather(ParamGroup::Appearance, ParamState::Value, ids, c.end - c.begin,
                     half.staging_appearance.as<float>());
       if (c.held > 0)
@@ -337,26 +381,34 @@ void OffloadEngine::load(std::size_t chunk) {
   InHalf& half = in_[(in_count_ + chunk) % 2];
   const std::size_t count = c.end - c.begin;
   const std::size_t aw = store_.width(ParamGroup::Appearance);
+  const std::size_t gw = streamed_geometry_width_;
+  const bool resident_geometry = options_.resident_geometry;
   {
     PhaseTimer idle(metrics_.seconds.idle);
     half.gathered->synchronize();  // the rows are in the staging half
   }
   copy_->wait(*half.unpacked);  // the incoming half has been unpacked
   copy_->host_task([this] { copy_started_ = now_seconds(); });
-  copy_->copy_async(half.incoming_geometry.data(), half.staging_geometry.data(),
-                    count * kGeometryWidth * sizeof(float));
+  if (gw > 0)
+    copy_->copy_async(half.incoming_geometry.data(), half.staging_geometry.data(),
+                      count * gw * sizeof(float));
+  if (resident_geometry)
+    copy_->copy_async(half.incoming_ids.data(), half.staging_ids.data(),
+                      count * sizeof(std::uint32_t));
   copy_->copy_async(half.incoming_appearance.data(), half.staging_appearance.data(),
                     count * aw * sizeof(float));
   if (c.held > 0) {
-    copy_->copy_async(half.incoming_grad_geometry.data(), half.staging_grad_geometry.data(),
-                      c.held * kGeometryWidth * sizeof(float));
+    if (gw > 0)
+      copy_->copy_async(half.incoming_grad_geometry.data(), half.staging_grad_geometry.data(),
+                        c.held * gw * sizeof(float));
     copy_->copy_async(half.incoming_grad_appearance.data(), half.staging_grad_appearance.data(),
                       c.held * aw * sizeof(float));
   }
   copy_->host_task([this] { metrics_.seconds.h2d += now_seconds() - copy_started_; });
   half.h2d_done->record(*copy_);
   if (!evaluating_) {
-    metrics_.h2d_bytes += (count + c.held) * (kGeometryWidth + aw) * sizeof(float);
+    metrics_.h2d_bytes += (count + c.held) * (gw + aw) * sizeof(float) +
+                          (resident_geometry ? count * sizeof(std::uint32_t) : 0);
     metrics_.loaded_gaussians += count;
   }
 
@@ -365,12 +417,19 @@ void OffloadEngine::load(std::size_t chunk) {
   const GaussianArrays params = working_set_.params(residency_.capacity());
   const GaussianArrays grads = working_set_.grads(residency_.capacity());
   compute_.wait(*half.h2d_done);
-  rows_->unpack(half.incoming_geometry.as<float>(), half.incoming_appearance.as<float>(), count,
-                first, params);
+  rows_->unpack(gw > 0 ? half.incoming_geometry.as<float>() : nullptr,
+                half.incoming_appearance.as<float>(), count, first, params);
   // Gradients accumulate (+=) in every slot that arrives: from what was held for a Gaussian
   // coming back (so the sum runs in the order resident training's does), else from zero.
+  // Resident geometry holds its own sums on the device (zero for a Gaussian not yet used in
+  // this batch), so every slot's geometry gradient starts from there.
+  if (resident_geometry) {
+    const auto* ids = half.incoming_ids.as<std::uint32_t>();
+    rows_->unpack_geometry(geometry_.table().values, ids, count, first, params);
+    if (!evaluating_) rows_->unpack_geometry(geometry_.table().gradients, ids, count, first, grads);
+  }
   if (c.held > 0)
-    rows_->unpack(half.incoming_grad_geometry.as<float>(),
+    rows_->unpack(gw > 0 ? half.incoming_grad_geometry.as<float>() : nullptr,
                   half.incoming_grad_appearance.as<float>(), c.held, first, grads);
   const std::size_t zeroed = first + c.held;
   for (auto [array, width] : {std::pair{grads.means, std::size_t{3}},
@@ -378,20 +437,26 @@ void OffloadEngine::load(std::size_t chunk) {
                               {grads.rotations, 4},
                               {grads.opacity_logits, 1},
                               {grads.sh, aw}})
-    compute_.fill_async(array + zeroed * width, 0, (count - c.held) * width * sizeof(float));
+    if (!resident_geometry || array == grads.sh)
+      compute_.fill_async(array + zeroed * width, 0, (count - c.held) * width * sizeof(float));
   half.unpacked->record(compute_);
 }
 
 void OffloadEngine::send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
                               std::size_t finished, float grad_scale) {
   const std::size_t aw = store_.width(ParamGroup::Appearance);
+  const std::size_t gw = streamed_geometry_width_;
   const GaussianArrays grads = working_set_.grads(residency_.capacity());
+  // Resident geometry: the leaving slots' geometry gradients stay on the device, in each
+  // Gaussian's row of the sums (returning ones pick them up again when they come back).
+  if (options_.resident_geometry)
+    rows_->store_geometry_gradients(slots, ids.data(), grads, geometry_.table());
   for (std::size_t begin = 0; begin < ids.size(); begin += plan_.chunk_rows) {
     const std::size_t end = std::min(ids.size(), begin + plan_.chunk_rows);
     OutHalf& half = out_[out_count_++ % 2];
     compute_.wait(*half.d2h_done);  // the outgoing half has been copied out
     rows_->pack_gradients(std::vector<std::uint32_t>(slots.begin() + begin, slots.begin() + end),
-                          grads, half.outgoing_geometry.as<float>(),
+                          grads, gw > 0 ? half.outgoing_geometry.as<float>() : nullptr,
                           half.outgoing_appearance.as<float>());
     half.packed->record(compute_);
     {
@@ -401,24 +466,25 @@ void OffloadEngine::send_back(const VisibleSet& ids, const std::vector<std::uint
     const std::size_t count = end - begin;
     copy_->wait(*half.packed);
     copy_->host_task([this] { copy_started_ = now_seconds(); });
-    copy_->copy_async(half.returned_geometry.data(), half.outgoing_geometry.data(),
-                      count * kGeometryWidth * sizeof(float));
+    if (gw > 0)
+      copy_->copy_async(half.returned_geometry.data(), half.outgoing_geometry.data(),
+                        count * gw * sizeof(float));
     copy_->copy_async(half.returned_appearance.data(), half.outgoing_appearance.data(),
                       count * aw * sizeof(float));
     copy_->host_task([this] { metrics_.seconds.d2h += now_seconds() - copy_started_; });
     half.d2h_done->record(*copy_);
-    metrics_.d2h_bytes += count * (kGeometryWidth + aw) * sizeof(float);
+    metrics_.d2h_bytes += count * (gw + aw) * sizeof(float);
 
     // On the host: hold partial gradients, and update each Gaussian at its last use.
     const std::uint32_t* chunk_ids = ids.data() + begin;
     const std::size_t done = finished > begin ? std::min(finished, end) - begin : 0;
-    adam_worker_.host_task([this, &half, chunk_ids, count, done, aw, grad_scale] {
+    adam_worker_.host_task([this, &half, chunk_ids, count, done, gw, aw, grad_scale] {
       half.d2h_done->synchronize();
       PhaseTimer timer(metrics_.seconds.cpu_adam);
       float* geometry = half.returned_geometry.as<float>();
       float* appearance = half.returned_appearance.as<float>();
-      partials_.add(chunk_ids + done, count - done, geometry + done * kGeometryWidth,
-                    appearance + done * aw);
+      // Without streamed geometry, `geometry` is null and gw is 0.
+      partials_.add(chunk_ids + done, count - done, geometry + done * gw, appearance + done * aw);
       partials_.take(chunk_ids, done, geometry, appearance);
       adam_.update(chunk_ids, done, geometry, appearance, grad_scale);
     });
@@ -458,8 +524,7 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
   }
   metrics_.loaded_gaussians_sampled_order += schedule.sampled_order_loads;
   metrics_.loaded_gaussians_lower_bound += schedule.distinct;
-  const std::size_t row_bytes =
-      (kGeometryWidth + store_.width(ParamGroup::Appearance)) * sizeof(float);
+  const std::size_t row_bytes = streamed_row_bytes(store_.sh_degree(), options_.resident_geometry);
   metrics_.h2d_bytes_lower_bound += schedule.distinct * row_bytes;
   metrics_.d2h_bytes_lower_bound += schedule.distinct * row_bytes;
   const VisibleSet touched = union_of(visible);
@@ -578,7 +643,10 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
     PhaseTimer timer(metrics_.seconds.cpu_adam);
     adam_.finish_step();
   }
-  {
+  if (options_.resident_geometry) {
+    PhaseTimer timer(metrics_.seconds.device_adam);
+    step_device_geometry(r, grad_scale);
+  } else {
     PhaseTimer timer(metrics_.seconds.culling);
     if (options_.untouched == UntouchedPolicy::Dense)
       refresh_culling_all();
@@ -616,6 +684,7 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
 
 void OffloadEngine::pull(TrainableGaussians& host, int step) {
   synchronize_all();
+  if (options_.resident_geometry) geometry_.download(store_, compute_);
   adam_.catch_up_all(step);
   host = store_.to_trainable();
 }

@@ -23,6 +23,7 @@
 #include "core/backend.hpp"
 #include "core/cpu_stream.hpp"
 #include "core/device_arena.hpp"
+#include "offload/device_geometry.hpp"
 #include "offload/device_rows.hpp"
 #include "offload/gaussian_store.hpp"
 #include "offload/offload_plan.hpp"
@@ -37,7 +38,10 @@ namespace splat {
 struct OffloadOptions {
   ViewOrder order = ViewOrder::Sampled;
   UntouchedPolicy untouched = UntouchedPolicy::Deferred;
-  bool whole_model = false;          // naive mode
+  bool whole_model = false;  // naive mode
+  // offload.resident: geometry: geometry and its Adam state stay on the device (N-sized), only
+  // the SH streams, and geometry Adam runs on the device at the end of each batch.
+  bool resident_geometry = false;
   std::size_t render_reserve = 0;    // arena bytes left to the renderer's own workspaces
   std::size_t render_row_bytes = 0;  // and per working-set row (the backend's estimate)
 };
@@ -73,6 +77,7 @@ class OffloadEngine final : public BatchExecutor {
   struct InHalf {
     Buffer staging_geometry, staging_appearance;    // pinned host, rows to send
     Buffer incoming_geometry, incoming_appearance;  // device, rows received
+    Buffer staging_ids, incoming_ids;  // the rows' ids, when the device gathers their geometry
     // Gradients held for Gaussians coming back (zeros for the others), when the chunk has any.
     Buffer staging_grad_geometry, staging_grad_appearance;    // pinned host
     Buffer incoming_grad_geometry, incoming_grad_appearance;  // device
@@ -99,6 +104,8 @@ class OffloadEngine final : public BatchExecutor {
   void allocate();
   void refresh_culling(const std::uint32_t* ids, std::size_t count);
   void refresh_culling_all();
+  // Resident geometry: one Adam step on the device, then the culling set from the new geometry.
+  void step_device_geometry(const BatchRequest& request, float grad_scale);
   std::vector<VisibleSet> cull(const std::vector<PinholeCamera>& cameras);
   void check_fits(const std::vector<VisibleSet>& visible, const std::vector<std::string>& names);
   void gather_through(std::size_t chunk);
@@ -117,6 +124,8 @@ class OffloadEngine final : public BatchExecutor {
   OffloadOptions options_;
   const ViewSource& train_views_;
 
+  // Geometry floats a streamed row carries: 11, or 0 when geometry stays on the device.
+  std::size_t streamed_geometry_width_;
   GaussianStore store_;
   RowAdam adam_;
   PartialGradients partials_;
@@ -126,7 +135,8 @@ class OffloadEngine final : public BatchExecutor {
 
   std::unique_ptr<Stream> copy_;
   CpuStream gather_worker_, adam_worker_;
-  Buffer spheres_;  // device culling set, N x 4
+  Buffer spheres_;           // device culling set, N x 4
+  DeviceGeometry geometry_;  // resident geometry (empty unless options_.resident_geometry)
   WorkingSet working_set_;
   std::array<InHalf, 2> in_;
   std::array<OutHalf, 2> out_;

@@ -6,6 +6,7 @@
 #include "core/byte_size.hpp"
 #include "core/error.hpp"
 #include "model/gaussian_model.hpp"
+#include "offload/device_geometry.hpp"
 #include "offload/gaussian_store.hpp"
 #include "offload/working_set.hpp"
 
@@ -21,17 +22,20 @@ std::size_t culling_bytes_per_gaussian() {
   return 4 * sizeof(float) + sizeof(std::uint32_t);
 }
 
-std::size_t streamed_row_bytes(int sh_degree) {
-  return (kGeometryWidth + static_cast<std::size_t>(sh_coefficient_count(sh_degree)) * 3) *
-         sizeof(float);
+std::size_t streamed_row_bytes(int sh_degree, bool resident_geometry) {
+  const std::size_t sh = static_cast<std::size_t>(sh_coefficient_count(sh_degree)) * 3;
+  if (resident_geometry) return sh * sizeof(float) + sizeof(std::uint32_t);
+  return (kGeometryWidth + sh) * sizeof(float);
 }
 
 OffloadPlan plan_offload(const OffloadPlanInput& in) {
   OffloadPlan plan;
   plan.input = in;
-  const std::size_t row = streamed_row_bytes(in.sh_degree);
-  plan.device_bytes_per_gaussian = in.whole_model ? 0 : culling_bytes_per_gaussian();
-  plan.host_bytes_per_gaussian = 3 * row + sizeof(std::int32_t);
+  const std::size_t row = streamed_row_bytes(in.sh_degree, in.resident_geometry);
+  plan.device_bytes_per_gaussian =
+      (in.whole_model ? 0 : culling_bytes_per_gaussian()) +
+      (in.resident_geometry ? DeviceGeometry::bytes_per_gaussian(in.sparse_adam) : 0);
+  plan.host_bytes_per_gaussian = 3 * streamed_row_bytes(in.sh_degree) + sizeof(std::int32_t);
   plan.slot_bytes =
       WorkingSet::bytes_per_row(in.sh_degree) + sizeof(std::uint32_t) + in.render_row_bytes;
   const std::size_t n_sized = plan.device_bytes_per_gaussian * in.gaussians;
@@ -57,8 +61,9 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
 
 std::string OffloadPlan::describe() const {
   return str_cat("offload plan: budget ", format_bytes(input.budget), "; device ",
-                 device_bytes_per_gaussian, " B per Gaussian (N-sized) + ", slot_bytes,
-                 " B per working-set row",
+                 device_bytes_per_gaussian, " B per Gaussian (N-sized",
+                 input.resident_geometry ? ": culling set and resident geometry" : "", ") + ",
+                 slot_bytes, " B per working-set row",
                  input.render_reserve + input.render_row_bytes > 0
                      ? str_cat(" (renderer: ", input.render_row_bytes, " B per row + ",
                                format_bytes(input.render_reserve), ")")
@@ -76,7 +81,10 @@ void refuse_working_set(const OffloadPlan& plan, const std::string& camera, std:
        format_bytes(plan.input.budget), ") leaves a working set of only ", plan.capacity, " (",
        plan.slot_bytes, " B each after ",
        format_bytes(plan.device_bytes_per_gaussian * plan.input.gaussians),
-       " for the culling set): raise offload.gpu_budget to at least ", format_bytes(needed),
+       plan.input.resident_geometry ? " for the culling set and the resident geometry"
+                                    : " for the culling set",
+       "): raise offload.gpu_budget to at least ", format_bytes(needed),
+       plan.input.resident_geometry ? ", set offload.resident: culling" : "",
        ", or lower model.sh_degree or densify.max_gaussians");
 }
 

@@ -14,6 +14,8 @@ struct OffloadPlanInput {
   std::size_t gaussians = 0;  // N now
   int sh_degree = 3;
   bool whole_model = false;          // naive mode: no culling, the working set is the model
+  bool resident_geometry = false;    // offload.resident: geometry (only the SH streams)
+  bool sparse_adam = false;          // per-row Adam steps (resident geometry keeps them too)
   std::size_t render_reserve = 0;    // arena bytes kept for the renderer's workspaces
   std::size_t render_row_bytes = 0;  // and per working-set row (per-Gaussian and pair arrays)
   std::size_t rows_scratch = 0;      // DeviceRows scratch: fixed bytes (culling temp storage)
@@ -23,7 +25,8 @@ struct OffloadPlanInput {
 
 struct OffloadPlan {
   OffloadPlanInput input;
-  std::size_t device_bytes_per_gaussian = 0;  // N-sized device memory (the culling set)
+  std::size_t device_bytes_per_gaussian = 0;  // N-sized device memory (the culling set, and
+                                              // with resident geometry that and its Adam state)
   std::size_t host_bytes_per_gaussian = 0;    // parameters, moments and step of the store
   std::size_t slot_bytes = 0;   // per working-set row: parameters, gradients, statistics,
                                 // the renderer's per-row workspaces
@@ -37,9 +40,10 @@ struct OffloadPlan {
 
 OffloadPlan plan_offload(const OffloadPlanInput& input);
 
-// Device bytes per Gaussian of the culling set and per streamed row (parameters of both groups).
+// Device bytes per Gaussian of the culling set, and per streamed row: the parameters of both
+// groups, or with resident geometry the SH and the row's id (the device gathers its geometry).
 std::size_t culling_bytes_per_gaussian();
-std::size_t streamed_row_bytes(int sh_degree);
+std::size_t streamed_row_bytes(int sh_degree, bool resident_geometry = false);
 
 // The refusal when `visible` Gaussians must be resident at once and only `capacity` fit.
 [[noreturn]] void refuse_working_set(const OffloadPlan& plan, const std::string& camera,

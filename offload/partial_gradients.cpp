@@ -12,7 +12,7 @@ void PartialGradients::add(const std::uint32_t* ids, std::size_t count, const fl
     auto [it, fresh] = index_.try_emplace(ids[i], 0);
     if (fresh) {
       if (free_rows_.empty()) {
-        it->second = geometry_.size() / gw;
+        it->second = pool_rows_++;
         geometry_.resize(geometry_.size() + gw);
         appearance_.resize(appearance_.size() + aw);
       } else {
@@ -73,6 +73,7 @@ void PartialGradients::clear() {
   const std::lock_guard<std::mutex> lock(mutex_);
   index_.clear();
   free_rows_.clear();
+  pool_rows_ = 0;
   geometry_.clear();
   appearance_.clear();
 }

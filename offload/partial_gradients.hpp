@@ -15,7 +15,8 @@ class PartialGradients {
   PartialGradients(std::size_t geometry_width, std::size_t appearance_width)
       : geometry_width_(geometry_width), appearance_width_(appearance_width) {}
 
-  // Adds `count` gradient rows (geometry and appearance) to what is held for `ids`.
+  // Adds `count` gradient rows (geometry and appearance; a group of width 0 is not held, as
+  // geometry is not when it stays on the device) to what is held for `ids`.
   void add(const std::uint32_t* ids, std::size_t count, const float* geometry,
            const float* appearance);
   // For rows at their last use: adds what is held for each id into its rows (held + row, the
@@ -34,6 +35,7 @@ class PartialGradients {
   std::size_t geometry_width_, appearance_width_;
   std::unordered_map<std::uint32_t, std::size_t> index_;  // id -> row in the pools
   std::vector<std::size_t> free_rows_;
+  std::size_t pool_rows_ = 0;  // rows in the pools (a group may have width 0)
   std::vector<float> geometry_, appearance_;
 };
 

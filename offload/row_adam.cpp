@@ -74,10 +74,11 @@ void RowAdam::zero_gradient_steps(std::size_t row, int to_step) {
   const std::size_t aw = store_.width(ParamGroup::Appearance);
   for (int s = steps + 1; s <= to_step; ++s) {
     const RowStepSizes& z = cache_.at({s, s});
-    zero_gradient_row(store_.row(ParamGroup::Geometry, ParamState::Value, row),
-                      store_.row(ParamGroup::Geometry, ParamState::FirstMoment, row),
-                      store_.row(ParamGroup::Geometry, ParamState::SecondMoment, row),
-                      z.geometry.data(), kGeometryWidth, z.eps_scaled, hyper_);
+    if (!geometry_on_device_)
+      zero_gradient_row(store_.row(ParamGroup::Geometry, ParamState::Value, row),
+                        store_.row(ParamGroup::Geometry, ParamState::FirstMoment, row),
+                        store_.row(ParamGroup::Geometry, ParamState::SecondMoment, row),
+                        z.geometry.data(), kGeometryWidth, z.eps_scaled, hyper_);
     zero_gradient_row(store_.row(ParamGroup::Appearance, ParamState::Value, row),
                       store_.row(ParamGroup::Appearance, ParamState::FirstMoment, row),
                       store_.row(ParamGroup::Appearance, ParamState::SecondMoment, row),
@@ -120,11 +121,12 @@ void RowAdam::update(const std::uint32_t* ids, std::size_t count, const float* g
     std::int32_t& steps = store_.adam_steps(row);
     const int adam_step = per_row ? steps + 1 : step_;
     const RowStepSizes& z = cache_.at({step_, adam_step});
-    adam_row(store_.row(ParamGroup::Geometry, ParamState::Value, row),
-             store_.row(ParamGroup::Geometry, ParamState::FirstMoment, row),
-             store_.row(ParamGroup::Geometry, ParamState::SecondMoment, row),
-             grad_geometry + i * kGeometryWidth, grad_scale, z.geometry.data(), kGeometryWidth,
-             z.eps_scaled, hyper_);
+    if (!geometry_on_device_)
+      adam_row(store_.row(ParamGroup::Geometry, ParamState::Value, row),
+               store_.row(ParamGroup::Geometry, ParamState::FirstMoment, row),
+               store_.row(ParamGroup::Geometry, ParamState::SecondMoment, row),
+               grad_geometry + i * kGeometryWidth, grad_scale, z.geometry.data(), kGeometryWidth,
+               z.eps_scaled, hyper_);
     adam_row(store_.row(ParamGroup::Appearance, ParamState::Value, row),
              store_.row(ParamGroup::Appearance, ParamState::FirstMoment, row),
              store_.row(ParamGroup::Appearance, ParamState::SecondMoment, row),

@@ -31,7 +31,10 @@ RowStepSizes row_step_sizes(const StepRates& rates, int adam_step, const AdamHyp
 
 class RowAdam {
  public:
-  RowAdam(GaussianStore& store, UntouchedPolicy policy) : store_(store), policy_(policy) {}
+  // With `geometry_on_device` (offload.resident: geometry) only the appearance rows are
+  // updated here; the device runs geometry Adam.
+  RowAdam(GaussianStore& store, UntouchedPolicy policy, bool geometry_on_device = false)
+      : store_(store), policy_(policy), geometry_on_device_(geometry_on_device) {}
 
   // The optimizer step the next updates belong to (1-based) and how to get any step's rates.
   void begin_step(int step, std::function<StepRates(int)> rates_at, const AdamHyper& hyper);
@@ -40,8 +43,9 @@ class RowAdam {
   void catch_up(const std::uint32_t* ids, std::size_t count, int to_step);
   // Every row, up to `to_step` (before the host reads the whole model).
   void catch_up_all(int to_step);
-  // One step for rows `ids` with gradients (count x 11 and count x appearance width floats),
-  // each multiplied by `grad_scale` first. Thread-safe against gathers of other rows.
+  // One step for rows `ids` with gradients (count x 11 and count x appearance width floats; no
+  // geometry gradients when geometry is on the device), each multiplied by `grad_scale` first.
+  // Thread-safe against gathers of other rows.
   void update(const std::uint32_t* ids, std::size_t count, const float* grad_geometry,
               const float* grad_appearance, float grad_scale);
   // Dense: the zero-gradient step for every row the batch did not update.
@@ -53,6 +57,7 @@ class RowAdam {
 
   GaussianStore& store_;
   UntouchedPolicy policy_;
+  bool geometry_on_device_;
   int step_ = 0;
   std::function<StepRates(int)> rates_at_;
   AdamHyper hyper_;

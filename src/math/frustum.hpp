@@ -28,6 +28,15 @@ namespace splat {
 // room for rounding.
 constexpr float kCullingPixelMargin = 4.0f;
 
+// Bounding radius in units of the largest standard deviation: the renderer's 3-sigma footprint.
+constexpr float kCullingSigmas = 3.0f;
+
+// A Gaussian's culling radius from its three log-scales: every culling sphere is made here, on
+// the host and on the device alike.
+SPLAT_HD float culling_radius(const float* log_scales) {
+  return kCullingSigmas * expf(fmaxf(fmaxf(log_scales[0], log_scales[1]), log_scales[2]));
+}
+
 struct CullingFrustum {
   float R[9];
   float t[3];

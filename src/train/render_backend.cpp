@@ -26,6 +26,7 @@ OffloadOptions offload_options(const TrainConfig& config) {
   o.order = parse_view_order(config.offload.order);
   o.untouched = parse_untouched_policy(config.offload.untouched);
   o.whole_model = config.mode == "naive";
+  o.resident_geometry = config.offload.resident == "geometry";
   return o;
 }
 

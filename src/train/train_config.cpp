@@ -20,9 +20,12 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
               "all device memory the offload and naive modes may use, e.g. 8GiB (0: as "
               "device.memory_budget on a GPU, 2GiB on the CPU backend); the plan printed "
               "before the first step says what it holds");
-  s.add_string("offload.resident", &c.offload.resident, {"culling"},
+  s.add_string("offload.resident", &c.offload.resident, {"culling", "geometry"},
                "what stays on the GPU for every Gaussian: culling (position and bounding "
-               "radius, 16 bytes); everything else is streamed");
+               "radius, 20 bytes with the visible-id list; everything else streams) or "
+               "geometry (also position, scale, rotation, opacity with their Adam state and "
+               "gradient sum, 196 bytes; only the SH streams and geometry Adam runs on the "
+               "GPU)");
   s.add_string("scheduler.order", &c.offload.order, {"sampled", "tsp"},
                "camera order within a batch in offload mode: sampled (as drawn) or tsp (so "
                "consecutive cameras share the most Gaussians)");

@@ -94,6 +94,7 @@ nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int 
                                  {"render_backward", s.render_backward},
                                  {"d2h", s.d2h},
                                  {"cpu_adam", s.cpu_adam},
+                                 {"device_adam", s.device_adam},
                                  {"idle", s.idle},
                                  {"batches", s.batches}};
   nlohmann::json per_batch_phases;

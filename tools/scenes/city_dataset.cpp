@@ -70,7 +70,7 @@ void write_ground_truth(const std::string& path, const CityLayout& city,
 
 bool row_in_frustum(const GaussianModel& m, std::size_t i, const CullingFrustum& frustum) {
   const float* s = &m.log_scales[3 * i];
-  const float radius = kCullingSigmas * std::exp(std::max({s[0], s[1], s[2]}));
+  const float radius = culling_radius(s);
   const float* p = &m.means[3 * i];
   return sphere_in_frustum(frustum, p[0], p[1], p[2], radius);
 }

@@ -1,0 +1,118 @@
+// `offload.resident: geometry` on the CPU backend and lego: geometry, its Adam state and its
+// gradient sums stay in the arena, only the SH streams, and geometry Adam runs on the device.
+// It must train exactly what resident training and culling-only offloading train.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "model/gaussian_model.hpp"
+#include "offload_runs.hpp"
+#include "temp_dir.hpp"
+
+using namespace splat;
+using namespace splat::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Densification at 30, 60 and 90; opacity resets at 45 (alone: the device geometry is sent
+// again without a new layout) and at 90.
+std::vector<std::string> geometry_run(std::vector<std::string> extra) {
+  std::vector<std::string> o = {"mode=offload", "offload.resident=geometry",
+                                "densify.opacity_reset_every=45"};
+  o.insert(o.end(), extra.begin(), extra.end());
+  return o;
+}
+
+// 21,000 Gaussians at 196 B each on the device take 4 MiB; 6 MiB leaves a working set of
+// about 10,000, still below the model's 20,000-plus.
+const std::string kGeometryBudget = "offload.gpu_budget=6MiB";
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("resident geometry equals resident training through densification to 1e-6", "[offload]") {
+  const TempDir dir("splat-geometry");
+  const std::vector<std::string> recipe = {"train.batch_size=1", "densify.opacity_reset_every=45",
+                                           "scheduler.order=sampled", "optimizer.untouched=dense"};
+  run_training(run_options(dir / "resident", 100, recipe));
+  run_training(run_options(dir / "geometry", 100, with(recipe, geometry_run({kGeometryBudget}))));
+  const auto a = final_state(dir / "resident").gaussians;
+  const auto b = final_state(dir / "geometry").gaussians;
+  INFO("resident " << a.size() << " Gaussians, resident geometry " << b.size());
+  CHECK(a.size() != 20000);
+  check_same_model(a, b, 1e-6);
+  check_budget_kept(dir / "geometry");
+  // Only the SH and each row's id crossed: 12 floats + 4 bytes per Gaussian at degree 1.
+  const auto m = metrics_of(dir / "geometry")["offload"];
+  const auto loaded = m["loaded_gaussians"].get<std::size_t>();
+  CHECK(loaded > 0);
+  CHECK(m["h2d_bytes"].get<std::size_t>() == loaded * (12 * sizeof(float) + 4));
+  CHECK(m["seconds"]["device_adam"].get<double>() > 0);
+}
+
+// Four cameras per batch, Gaussians leaving and coming back, three densifications: the working
+// set's slots follow the same residency in both modes, so resident geometry (gradient sums held
+// in device rows) must equal culling-only offloading (sums held on the host) bit for bit, with
+// dense Adam and with sparse Adam (per-row step counts on both sides).
+TEST_CASE("resident geometry equals culling-only offload bit for bit, dense and skip",
+          "[offload]") {
+  const TempDir dir("splat-geometry");
+  for (const char* policy : {"dense", "skip"}) {
+    INFO("optimizer.untouched=" << policy);
+    const std::vector<std::string> recipe = {std::string("optimizer.untouched=") + policy,
+                                             "densify.opacity_reset_every=45"};
+    const fs::path culling = dir / (std::string("culling-") + policy);
+    const fs::path geometry = dir / (std::string("geometry-") + policy);
+    run_training(
+        run_options(culling, 100, with(recipe, {"mode=offload", "offload.gpu_budget=6MiB"})));
+    run_training(run_options(geometry, 100, with(recipe, geometry_run({kGeometryBudget}))));
+    const auto a = final_state(culling).gaussians;
+    CHECK(a.size() != 20000);
+    check_same_model(a, final_state(geometry).gaussians, 0.0);
+    // Gaussians did leave and come back.
+    const auto m = metrics_of(geometry)["offload"];
+    CHECK(m["loaded_gaussians"].get<std::size_t>() >
+          m["loaded_gaussians_lower_bound"].get<std::size_t>());
+  }
+}
+
+TEST_CASE("resident geometry: deferred equals dense through densification", "[offload]") {
+  const TempDir dir("splat-geometry");
+  run_training(run_options(dir / "dense", 100,
+                           geometry_run({kGeometryBudget, "optimizer.untouched=dense"})));
+  run_training(run_options(dir / "deferred", 100,
+                           geometry_run({kGeometryBudget, "optimizer.untouched=deferred"})));
+  check_same_model(final_state(dir / "dense").gaussians, final_state(dir / "deferred").gaussians,
+                   0.0);
+}
+
+TEST_CASE("resident geometry: a resumed run equals an uninterrupted one", "[offload]") {
+  const TempDir dir("splat-geometry");
+  // Stopped at 50: after the densification at 30 and the reset at 45, before the one at 60.
+  const auto recipe = geometry_run({kGeometryBudget, "optimizer.untouched=skip"});
+  run_training(run_options(dir / "straight", 100, recipe));
+  auto first = run_options(dir / "resumed", 100, recipe);
+  first.stop_after_steps = 50;
+  CHECK(run_training(first).interrupted);
+  auto second = run_options(dir / "resumed", 100, recipe);
+  second.resume = true;
+  run_training(second);
+  check_same_model(final_state(dir / "straight").gaussians, final_state(dir / "resumed").gaussians,
+                   0.0);
+}
+
+TEST_CASE("resident geometry: a budget below the N-sized geometry is refused", "[offload]") {
+  const TempDir dir("splat-geometry");
+  // 20,000 Gaussians need 3.7 MiB of resident geometry alone.
+  auto o = run_options(dir / "tiny", 10, geometry_run({"offload.gpu_budget=3MiB"}));
+  CHECK_THROWS_WITH(run_training(o),
+                    Catch::Contains("offload.gpu_budget") && Catch::Contains("resident geometry"));
+  CHECK_FALSE(fs::exists(dir / "tiny" / "point_cloud.ply"));
+}

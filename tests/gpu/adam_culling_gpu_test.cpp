@@ -103,9 +103,9 @@ TEST_CASE("cuda culling equals cpu culling", "[gpu]") {
   stream->fill_async(count.data(), 0xFF, count.bytes());
   const std::size_t scratch_bytes = cuda::cull_scratch_bytes(n);
   auto scratch = arena.allocate(scratch_bytes, "cub scratch");
-  cuda::launch_cull_visible(device_spheres.as<float>(), n,
-                            make_culling_frustum(camera), ids.as<std::uint32_t>(),
-                            count.as<std::uint32_t>(), scratch.data(), scratch_bytes, cs);
+  cuda::launch_cull_visible(device_spheres.as<float>(), n, make_culling_frustum(camera),
+                            ids.as<std::uint32_t>(), count.as<std::uint32_t>(), scratch.data(),
+                            scratch_bytes, cs);
   const auto got_count = download<std::uint32_t>(backend, *stream, count)[0];
   auto got = download<std::uint32_t>(backend, *stream, ids);
   got.resize(got_count);

@@ -273,3 +273,138 @@ TEST_CASE("cuda device rows: culling spheres and several cameras as the cpu cull
   rows.device->release();
   CHECK(rows.arena.in_use() == before);
 }
+
+// `offload.resident: geometry`: appearance-only rows, geometry gathered from and gradients
+// stored into N-sized device rows (copies: bit for bit), and geometry Adam and culling spheres
+// computed on each side (the device may contract to FMA and its expf may differ in the last
+// bit, so those within a tolerance a wrong rate, step or row cannot meet).
+TEST_CASE("cuda device rows: resident geometry as the cpu rows", "[gpu]") {
+  Rows rows;
+  rows.device->reserve(0, kChunkRows);
+  std::mt19937 rng(11);
+  const int sh_degree = 1;
+  const std::size_t aw = 12, capacity = 3000, n = 20'000;
+  SlotArrays params(rows.arena, *rows.compute, capacity, sh_degree, nullptr);
+  SlotArrays grads(rows.arena, *rows.compute, capacity, sh_degree, &rng);
+
+  // Appearance only: the geometry of the slots stays poisoned on both sides.
+  const std::size_t count = 2000, first = 500;
+  const auto appearance = random_floats(count * aw, rng);
+  const Buffer device_appearance = to_device(rows.arena, *rows.compute, appearance);
+  rows.reference->unpack(nullptr, appearance.data(), count, first, params.host());
+  rows.device->unpack(nullptr, device_appearance.as<float>(), count, first, params.device());
+  // Geometry of random distinct rows of an N-sized table into the same slots.
+  std::vector<std::uint32_t> ids(n);
+  std::iota(ids.begin(), ids.end(), 0u);
+  std::shuffle(ids.begin(), ids.end(), rng);
+  ids.resize(count);
+  const auto table = random_floats(n * kGeometryWidth, rng);
+  const Buffer device_table = to_device(rows.arena, *rows.compute, table);
+  const Buffer device_ids = to_device(rows.arena, *rows.compute, ids);
+  rows.reference->unpack_geometry(table.data(), ids.data(), count, first, params.host());
+  rows.device->unpack_geometry(device_table.as<float>(), device_ids.as<std::uint32_t>(), count,
+                               first, params.device());
+  rows.synchronize();
+  params.require_equal(*rows.compute, "appearance and gathered geometry");
+
+  // Appearance-only packing of 1200 slots (several scratch pieces).
+  std::vector<std::uint32_t> slots(capacity);
+  std::iota(slots.begin(), slots.end(), 0u);
+  std::shuffle(slots.begin(), slots.end(), rng);
+  slots.resize(1200);
+  auto packed = poison_floats(slots.size() * aw);
+  Buffer device_packed = to_device(rows.arena, *rows.compute, packed);
+  rows.reference->pack_gradients(slots, grads.host(), nullptr, packed.data());
+  rows.device->pack_gradients(slots, grads.device(), nullptr, device_packed.as<float>());
+  rows.synchronize();
+  require_same_bits("packed appearance",
+                    from_device<float>(*rows.compute, device_packed.data(), packed.size()), packed);
+
+  for (bool sparse : {false, true}) {
+    INFO((sparse ? "sparse" : "dense") << " Adam");
+    // The same table on both sides: random values and moments (v > 0), zero gradients, steps
+    // between 1 and 20, no marks.
+    std::array<std::vector<float>, 4> host;
+    host[0] = random_floats(n * kGeometryWidth, rng);
+    host[1] = random_floats(n * kGeometryWidth, rng);
+    host[2] = random_floats(n * kGeometryWidth, rng);
+    for (float& v : host[2]) v = v * v;
+    host[3].assign(n * kGeometryWidth, 0.0f);
+    std::vector<std::int32_t> steps(n);
+    std::uniform_int_distribution<int> step(1, 20);
+    for (auto& s : steps) s = step(rng);
+    std::vector<std::uint8_t> touched(n, 0);
+    std::array<Buffer, 4> device;
+    for (int a = 0; a < 4; ++a) device[a] = to_device(rows.arena, *rows.compute, host[a]);
+    Buffer device_steps = to_device(rows.arena, *rows.compute, steps);
+    Buffer device_touched = to_device(rows.arena, *rows.compute, touched);
+    GeometryTable h{host[0].data(),
+                    host[1].data(),
+                    host[2].data(),
+                    host[3].data(),
+                    sparse ? steps.data() : nullptr,
+                    sparse ? touched.data() : nullptr,
+                    n};
+    GeometryTable d{device[0].as<float>(),
+                    device[1].as<float>(),
+                    device[2].as<float>(),
+                    device[3].as<float>(),
+                    sparse ? device_steps.as<std::int32_t>() : nullptr,
+                    sparse ? device_touched.as<std::uint8_t>() : nullptr,
+                    n};
+    // Gradients of 3000 slots stored into the rows of 3000 distinct ids.
+    std::vector<std::uint32_t> leaving(n);
+    std::iota(leaving.begin(), leaving.end(), 0u);
+    std::shuffle(leaving.begin(), leaving.end(), rng);
+    leaving.resize(capacity);
+    std::vector<std::uint32_t> all_slots(capacity);
+    std::iota(all_slots.begin(), all_slots.end(), 0u);
+    std::shuffle(all_slots.begin(), all_slots.end(), rng);
+    rows.reference->store_geometry_gradients(all_slots, leaving.data(), grads.host(), h);
+    rows.device->store_geometry_gradients(all_slots, leaving.data(), grads.device(), d);
+    rows.synchronize();
+    require_same_bits("stored gradients",
+                      from_device<float>(*rows.compute, d.gradients, host[3].size()), host[3]);
+    if (sparse)
+      require_same_bits("marks", from_device<std::uint8_t>(*rows.compute, d.touched, n), touched);
+
+    GeometryAdamStep s;
+    s.rates = {1.6e-4f, 5e-3f, 1e-3f, 5e-2f};
+    s.step = 21;
+    s.sparse = sparse;
+    s.grad_scale = 0.25f;
+    const auto before = host[0];
+    rows.reference->adam_geometry(h, s);
+    rows.device->adam_geometry(d, s);
+    rows.synchronize();
+    const char* names[3] = {"values", "first moments", "second moments"};
+    for (int a = 0; a < 3; ++a)
+      test::require_close(std::string("after Adam: ") + names[a],
+                          from_device<float>(*rows.compute, device[a].data(), host[a].size()),
+                          host[a], 1e-6);
+    require_same_bits("gradients reset",
+                      from_device<float>(*rows.compute, d.gradients, host[3].size()), host[3]);
+    // Dense moves every row; sparse only the 3000 marked ones, each a step further.
+    std::size_t moved = 0;
+    for (std::size_t r = 0; r < n; ++r)
+      moved += !std::equal(before.begin() + r * kGeometryWidth,
+                           before.begin() + (r + 1) * kGeometryWidth,
+                           host[0].begin() + r * kGeometryWidth);
+    CHECK(moved == (sparse ? capacity : n));
+    if (sparse) {
+      require_same_bits("steps", from_device<std::int32_t>(*rows.compute, d.steps, n), steps);
+      require_same_bits("marks cleared", from_device<std::uint8_t>(*rows.compute, d.touched, n),
+                        std::vector<std::uint8_t>(n, 0));
+    }
+
+    auto spheres = poison_floats(n * 4);
+    Buffer device_spheres = to_device(rows.arena, *rows.compute, spheres);
+    rows.reference->geometry_spheres(h, spheres.data());
+    rows.device->geometry_spheres(d, device_spheres.as<float>());
+    rows.synchronize();
+    test::require_close("culling spheres",
+                        from_device<float>(*rows.compute, device_spheres.data(), n * 4), spheres,
+                        1e-6);
+  }
+  rows.device->release();
+}

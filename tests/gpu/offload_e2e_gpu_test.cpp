@@ -140,6 +140,26 @@ TEST_CASE("cuda offload equals cuda resident within a budget far below the model
   CHECK(m["offload"]["d2h_bytes"].get<std::size_t>() > 0);
 }
 
+// offload.resident: geometry adds 176 B per Gaussian of N-sized geometry and Adam state
+// (17.6 MB here) to the culling set and the working set: 80 MiB holds them.
+TEST_CASE("cuda resident geometry equals cuda resident", "[gpu]") {
+  const test::TempDir dir("splat-gpu-geometry");
+  const std::size_t budget = std::size_t{80} << 20;
+  const TrainRunResult resident = run_training(run_options(dir.path() / "resident", {}));
+  const TrainRunResult geometry = run_training(
+      run_options(dir.path() / "geometry",
+                  {"mode=offload", "offload.resident=geometry", "offload.gpu_budget=80MiB",
+                   "optimizer.untouched=dense", "scheduler.order=sampled"}));
+  check_same_model(final_state(dir.path() / "resident").gaussians,
+                   final_state(dir.path() / "geometry").gaussians);
+  CHECK(std::abs(resident.test_psnr - geometry.test_psnr) < 0.05);
+  check_budget_kept(dir.path() / "geometry", budget);
+  // Only the SH (48 floats) and an id per Gaussian crossed.
+  const auto m = metrics_of(dir.path() / "geometry")["offload"];
+  CHECK(m["h2d_bytes"].get<std::size_t>() ==
+        m["loaded_gaussians"].get<std::size_t>() * (48 * sizeof(float) + 4));
+}
+
 TEST_CASE("cuda naive offload equals cuda resident", "[gpu]") {
   const test::TempDir dir("splat-gpu-naive");
   const TrainRunResult resident = run_training(run_options(dir.path() / "resident", {}));

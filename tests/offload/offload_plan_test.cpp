@@ -88,3 +88,31 @@ TEST_CASE("offload plan: renderer workspaces and row-op scratch come out of the 
   CHECK(plan.fixed_bytes >= in.render_reserve + in.rows_scratch + 20 * plan.chunk_rows);
   CHECK(plan.describe().find("renderer") != std::string::npos);
 }
+
+TEST_CASE("offload plan: resident geometry adds its rows and Adam state to the N-sized part",
+          "[plan]") {
+  OffloadPlanInput in;
+  in.budget = std::size_t{1} << 30;
+  in.gaussians = 1'000'000;
+  in.sh_degree = 3;
+  in.visible_fraction = 0.1;
+  const OffloadPlan culling = plan_offload(in);
+  in.resident_geometry = true;
+  const OffloadPlan geometry = plan_offload(in);
+  // Values, both moments and the gradient sum: 4 x 11 floats, next to the culling set.
+  CHECK(geometry.device_bytes_per_gaussian == culling.device_bytes_per_gaussian + 176);
+  in.sparse_adam = true;
+  CHECK(plan_offload(in).device_bytes_per_gaussian == geometry.device_bytes_per_gaussian + 5);
+  // The host store is the same; the rows that stream are the SH and an id.
+  CHECK(geometry.host_bytes_per_gaussian == culling.host_bytes_per_gaussian);
+  CHECK(streamed_row_bytes(3, true) == 48 * sizeof(float) + 4);
+  CHECK(streamed_row_bytes(3, false) == 59 * sizeof(float));
+  CHECK(geometry.capacity < culling.capacity);
+  CHECK(geometry.largest_gaussians < culling.largest_gaussians);
+  CHECK(geometry.describe().find("resident geometry") != std::string::npos);
+  const std::size_t used = geometry.device_bytes_per_gaussian * in.gaussians +
+                           geometry.fixed_bytes + geometry.capacity * geometry.slot_bytes;
+  CHECK(used <= in.budget);
+  CHECK_THROWS_WITH(refuse_working_set(geometry, "IMG_2.jpg", 10'000'000),
+                    Catch::Contains("offload.resident: culling"));
+}

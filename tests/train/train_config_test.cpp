@@ -29,6 +29,9 @@ TEST_CASE("train config: the public keys exist with the reference defaults", "[c
   validate_train_config(config);
   CHECK_THROWS_WITH(schema.apply_override("model.sh_degree=4"), Contains("model.sh_degree"));
   CHECK_THROWS_WITH(schema.apply_override("backend=gpu"), Contains("backend"));
+  schema.apply_override("offload.resident=geometry");
+  CHECK(config.offload.resident == "geometry");
+  CHECK_THROWS_WITH(schema.apply_override("offload.resident=all"), Contains("offload.resident"));
   schema.apply_override("train.eval_at=9000");
   CHECK_THROWS_WITH(validate_train_config(config), Contains("train.eval_at: step 9000"));
 }
@@ -69,6 +72,9 @@ TEST_CASE("train config: the memory presets set what their names say", "[config]
   const TrainConfig small = load_preset(dir + "offload-4gb.yaml");
   CHECK(small.mode == "offload");
   CHECK(small.offload.gpu_budget == std::size_t{4} << 30);
+  const TrainConfig geometry = load_preset(dir + "offload-geometry.yaml");
+  CHECK(geometry.mode == "offload");
+  CHECK(geometry.offload.resident == "geometry");
   const TrainConfig city = load_preset(dir + "city-100m.yaml");
   CHECK(city.mode == "offload");
   CHECK(city.offload.gpu_budget <= std::size_t{16} << 30);

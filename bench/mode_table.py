@@ -13,7 +13,7 @@ GB = 1e9
 MIB = 1 << 20
 
 
-def mode_row(metrics, resident_rate):
+def mode_row(name, metrics, resident_rate):
     n = metrics["num_gaussians"]
     memory = metrics["memory"]
     rate = metrics["images_per_second"]
@@ -26,7 +26,7 @@ def mode_row(metrics, resident_rate):
     device = memory["peak_device_bytes"]
     psnr = metrics["test"]["psnr"]
     return {
-        "mode": metrics["mode"],
+        "mode": name,
         "gaussians": n,
         "images_per_s": round(rate, 3),
         "ratio_to_resident": round(rate / resident_rate, 3) if resident_rate else "",
@@ -65,7 +65,7 @@ def write(dir_path, stem, rows, notes):
 def modes(dir_path, names):
     runs = {m: json.loads((dir_path / f"metrics-{m}.json").read_text()) for m in names}
     resident_rate = runs["resident"]["images_per_second"] if "resident" in runs else 0
-    rows = [mode_row(runs[m], resident_rate) for m in names]
+    rows = [mode_row(m, runs[m], resident_rate) for m in names]
     notes = [
         "Peak host memory is the process's peak resident set (images, model, the renderer's "
         "workspaces on the CPU backend); peak device memory is the arena's peak, empty where "
@@ -75,6 +75,8 @@ def modes(dir_path, names):
         "the copy stream ran them; h2d_peak: large pinned copies measured at the run's start; "
         "loads_over_minimum: bytes sent to the device over what the batches' distinct visible "
         "Gaussians require.",
+        "offload-geometry: mode offload with offload.resident: geometry (geometry and its Adam "
+        "state on the device, only the SH streams).",
     ]
     machine = dir_path / "machine.txt"
     if machine.exists():

@@ -40,11 +40,15 @@ else
   echo "== CUDA configuration skipped: no nvcc on this machine"
 fi
 
-echo "== ThreadSanitizer: streams, arena and image cache"
+echo "== ThreadSanitizer: streams, arena, image cache and the offload engine's threads"
 cmake -S . -B build/tsan -DSPLAT_CUDA=OFF -DSPLAT_TSAN=ON -DSPLAT_ORACLE_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build/tsan -j"$jobs" --target core_tests io_tests
+cmake --build build/tsan -j"$jobs" --target core_tests io_tests offload_e2e_tests
 TSAN_OPTIONS="halt_on_error=1 allocator_may_return_null=1" build/tsan/tests/core/core_tests
+# The engine's own threads (gather and Adam workers, copy and compute streams); one OpenMP
+# thread, since libgomp's internals are invisible to TSan and would be reported as races.
+OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" build/tsan/tests/offload/offload_e2e_tests \
+  "[threads]"
 # The image cache's decoding threads (the k-NN's OpenMP would report libgomp's own races).
 TSAN_OPTIONS="halt_on_error=1" build/tsan/tests/io/io_tests \
   "image cache*,undistorted images are cached*"

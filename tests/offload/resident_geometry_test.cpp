@@ -116,3 +116,18 @@ TEST_CASE("resident geometry: a budget below the N-sized geometry is refused", "
                     Catch::Contains("offload.gpu_budget") && Catch::Contains("resident geometry"));
   CHECK_FALSE(fs::exists(dir / "tiny" / "point_cloud.ply"));
 }
+
+// Short enough to run under ThreadSanitizer too (tools/test.sh): both engines' threads (gather
+// and Adam workers, the copy and compute streams) through held gradients, a densification at 5
+// and the rebuilt device side after it.
+TEST_CASE("offload engines: culling and resident geometry agree over a short densifying run",
+          "[offload][threads]") {
+  const TempDir dir("splat-geometry");
+  const std::vector<std::string> recipe = {"densify.from=2", "densify.interval=5",
+                                           "optimizer.untouched=deferred"};
+  run_training(run_options(dir / "culling", 8, with(recipe, {"mode=offload", kGeometryBudget})));
+  run_training(run_options(dir / "geometry", 8, with(recipe, geometry_run({kGeometryBudget}))));
+  const auto a = final_state(dir / "culling").gaussians;
+  CHECK(a.size() != 20000);
+  check_same_model(a, final_state(dir / "geometry").gaussians, 0.0);
+}

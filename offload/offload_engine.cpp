@@ -664,7 +664,7 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   synchronize_all();
   residency_.clear();
   const auto visible = cull({camera});
-  check_fits(visible, {"(evaluation view)"});
+  check_fits(visible, {"being evaluated"});
   // Deferred rows catch up so the view shows what dense Adam would have.
   adam_.catch_up(visible[0].data(), visible[0].size(), completed_step_);
   chunks_.clear();

@@ -15,6 +15,14 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A budget too small for what the next step needs, raised before that step changed anything:
+// the training state is still the last completed step's, so a run saves it and can be resumed
+// with a larger budget (a working set that densification outgrew mid-run).
+class BudgetRefusal : public Error {
+ public:
+  using Error::Error;
+};
+
 // Concatenates anything streamable into one string: str_cat("read ", n, " bytes").
 template <class... Parts>
 std::string str_cat(const Parts&... parts) {

@@ -72,6 +72,7 @@ class BatchExecutor {
  public:
   virtual ~BatchExecutor() = default;
   // Forward, loss and backward of every view, gradients averaged over the batch, one Adam step.
+  // Throws BudgetRefusal only before changing anything (a view that cannot fit the budget).
   virtual BatchResult run_batch(const BatchRequest& request) = 0;
   // Renders one view with the current parameters (the image stays in the renderer).
   virtual void render(const PinholeCamera& camera, int active_sh_degree,

@@ -70,6 +70,8 @@ void ProgressReporter::message(const std::string& text) {
 }
 
 void ProgressReporter::finish() {
+  if (finished_) return;
+  finished_ = true;
   if (line_open_) std::fputs("\n", out_);
   line_open_ = false;
   const double seconds =

@@ -25,6 +25,7 @@ class ProgressReporter {
   void update(const ProgressSample& sample);
   // A line that must not be overwritten (evaluation results, checkpoints).
   void message(const std::string& text);
+  // The closing line; later calls print nothing.
   void finish();
 
   static std::string format_duration(double seconds);
@@ -37,6 +38,7 @@ class ProgressReporter {
   bool terminal_;
   std::FILE* out_;
   bool line_open_ = false;
+  bool finished_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
   int last_step_ = 0;

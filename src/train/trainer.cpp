@@ -104,6 +104,9 @@ StepRates Trainer::rates_at(int step) const {
 
 StepStats Trainer::step() {
   release_host_copy();
+  // A batch the budget refuses leaves the trainer as it was, sampler included, so the state
+  // saved after a refusal resumes with this very batch.
+  const std::string sampler_before = sampler_.state();
   const std::vector<int> batch = sampler_.next_batch(config_.batch_size);
   train_views_.prefetch(sampler_.peek(config_.batch_size));  // decode the next batch meanwhile
   BatchRequest request;
@@ -117,7 +120,13 @@ StepStats Trainer::step() {
   request.observer = step_ < config_.densify.until_step ? &densify_ : nullptr;
   request.rates_at = [this](int step) { return rates_at(step); };
   request.hyper = hyper_;
-  const BatchResult result = executor_->run_batch(request);
+  BatchResult result;
+  try {
+    result = executor_->run_batch(request);
+  } catch (const BudgetRefusal&) {
+    sampler_.restore(sampler_before);
+    throw;
+  }
 
   StepStats stats;
   const double views = static_cast<double>(batch.size());
@@ -138,7 +147,11 @@ Evaluation Trainer::evaluate(ViewSource& views, const RenderSink& on_render) {
   ViewImage render;
   for (std::size_t v = 0; v < views.count(); ++v) {
     const auto truth = views.image(v);
-    executor_->render(views.camera(v), sh_degree, background_);
+    try {
+      executor_->render(views.camera(v), sh_degree, background_);
+    } catch (const BudgetRefusal& refusal) {
+      throw BudgetRefusal(str_cat("test view ", views.name(v), ": ", refusal.what()));
+    }
     const ImageQuality q = renderer_.quality(*truth);
     evaluation.views.push_back({views.name(v), q.psnr, q.ssim});
     evaluation.mean_psnr += q.psnr;

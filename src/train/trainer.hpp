@@ -60,7 +60,8 @@ class Trainer {
   // The trained parameters as a 3DGS PLY, written chunk by chunk from wherever they live.
   void export_model(const std::string& path);
 
-  // One optimizer step (a batch of train.batch_size views).
+  // One optimizer step (a batch of train.batch_size views). A BudgetRefusal leaves the trainer
+  // as it was before the call.
   StepStats step();
   int steps_done() const { return step_; }
   ExecutorMetrics executor_metrics() const { return executor_->metrics(); }

@@ -190,9 +190,24 @@ TrainRunResult run_training(const TrainRunOptions& options) {
     trainer.save_checkpoint(outputs.checkpoint_path(), resolved.yaml);
   };
   const int first_step = trainer.steps_done();
+  // A view the budget refuses mid-run (densification grew what a camera sees past the working
+  // set) leaves the last completed step intact: save it, so hours of training resume with a
+  // larger budget instead of starting over.
+  const auto saving_on_refusal = [&](auto&& work) {
+    try {
+      return work();
+    } catch (const BudgetRefusal& refusal) {
+      progress.finish();
+      if (trainer.steps_done() == first_step) throw;  // nothing new to save
+      save_checkpoint();
+      throw BudgetRefusal(str_cat(refusal.what(), ". The training state after step ",
+                                  trainer.steps_done(), " is saved in ", outputs.checkpoint_path(),
+                                  ": continue with --resume --set offload.gpu_budget=..."));
+    }
+  };
   const auto start = Clock::now();
   while (trainer.steps_done() < config.iterations) {
-    const StepStats stats = trainer.step();
+    const StepStats stats = saving_on_refusal([&] { return trainer.step(); });
     const int step = trainer.steps_done();
     progress.update({step, stats.loss, stats.psnr, trainer.gaussian_count(),
                      backend->peak_device_bytes(), current_host_resident_bytes(),
@@ -200,7 +215,7 @@ TrainRunResult run_training(const TrainRunOptions& options) {
     const bool last = step == config.iterations;
     if (!last &&
         std::find(config.eval_at.begin(), config.eval_at.end(), step) != config.eval_at.end()) {
-      evaluations.push_back(trainer.evaluate(test_views));
+      evaluations.push_back(saving_on_refusal([&] { return trainer.evaluate(test_views); }));
       progress.message(evaluation_line(evaluations.back()));
     }
     if (!last && config.checkpoint_every > 0 && step % config.checkpoint_every == 0)
@@ -220,10 +235,12 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   const double train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const int steps_run = trainer.steps_done() - first_step;
 
-  const Evaluation final_eval = trainer.evaluate(
-      test_views, [&](std::size_t index, const ViewImage& render, const ViewImage& truth) {
-        outputs.write_test_render(test_views.name(index), render, truth);
-      });
+  const Evaluation final_eval = saving_on_refusal([&] {
+    return trainer.evaluate(
+        test_views, [&](std::size_t index, const ViewImage& render, const ViewImage& truth) {
+          outputs.write_test_render(test_views.name(index), render, truth);
+        });
+  });
   log_info(evaluation_line(final_eval));
   evaluations.push_back(final_eval);
 

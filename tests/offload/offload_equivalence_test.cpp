@@ -138,6 +138,35 @@ TEST_CASE("offload: a resumed run equals an uninterrupted one", "[offload]") {
                    0.0);
 }
 
+// Densification grows what cameras see past a 2 MiB working set: the run stops with the state
+// of its last completed step saved, and resuming with a larger budget finishes exactly as a run
+// that had the larger budget from the start.
+TEST_CASE("offload: a working set outgrown mid-run saves the state to resume with more",
+          "[offload]") {
+  const test::TempDir dir("splat-offload-eq");
+  const std::vector<std::string> growing = {"mode=offload", "densify.grad_threshold=0.000002"};
+  const auto with_budget = [&](const char* budget) {
+    auto o = growing;
+    o.push_back(std::string("offload.gpu_budget=") + budget);
+    return o;
+  };
+  run_training(run_options(dir / "straight", 40, with_budget("4MiB")));
+  auto first = run_options(dir / "resumed", 40, with_budget("2MiB"));
+  CHECK_THROWS_WITH(run_training(first), Catch::Contains("raise offload.gpu_budget") &&
+                                             Catch::Contains("is saved in") &&
+                                             Catch::Contains("--resume"));
+  const auto saved = final_state(dir / "resumed");
+  // The densification at 30 made the working set too small for a training view.
+  CHECK(saved.step >= 30);
+  CHECK(saved.step < 40);
+  CHECK_FALSE(fs::exists(dir / "resumed" / "point_cloud.ply"));
+  auto second = run_options(dir / "resumed", 40, with_budget("4MiB"));
+  second.resume = true;
+  run_training(second);
+  check_same_model(final_state(dir / "straight").gaussians, final_state(dir / "resumed").gaussians,
+                   0.0);
+}
+
 TEST_CASE("offload: a budget whose working set cannot hold a camera's view is refused",
           "[offload]") {
   const test::TempDir dir("splat-offload-eq");

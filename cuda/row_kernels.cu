@@ -114,22 +114,20 @@ __global__ void store_geometry_gradients_kernel(const std::uint32_t* __restrict_
 
 // One thread per row: its 11 floats are contiguous, and the step sizes are per row when sparse.
 __global__ void geometry_adam_kernel(GeometryRows g, GeometryRates rates, AdamHyper hyper, int step,
-                                     bool sparse, float grad_scale) {
+                                     bool sparse, float grad_scale, GeometryStepSizes dense) {
   const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
   for (std::size_t row = blockIdx.x * blockDim.x + threadIdx.x; row < g.rows; row += stride) {
-    int adam_step = step;
+    GeometryStepSizes folded = dense;
     if (sparse) {
       if (!g.touched[row]) continue;
       g.touched[row] = 0;
-      adam_step = ++g.steps[row];
+      folded = geometry_step_sizes(rates, hyper, ++g.steps[row]);
     } else if (g.steps) {
       g.steps[row] = step;
     }
-    float sizes[kGeometryRowFloats];
-    geometry_step_sizes(rates, hyper, adam_step, sizes);
     const std::size_t at = row * kGeometryRowWidth;
     adam_geometry_row(g.values + at, g.first_moment + at, g.second_moment + at, g.gradients + at,
-                      grad_scale, sizes, adam_scaled_epsilon(hyper, adam_step), hyper);
+                      grad_scale, folded.sizes, folded.eps_scaled, hyper);
     for (std::uint32_t e = 0; e < kGeometryRowWidth; ++e) g.gradients[at + e] = 0.0f;
   }
 }
@@ -197,10 +195,11 @@ void launch_store_geometry_gradients(const std::uint32_t* slots, const std::uint
 }
 
 void launch_geometry_adam(GeometryRows geometry, GeometryRates rates, AdamHyper hyper, int step,
-                          bool sparse, float grad_scale, cudaStream_t stream) {
+                          bool sparse, float grad_scale, GeometryStepSizes dense,
+                          cudaStream_t stream) {
   if (geometry.rows == 0) return;
   geometry_adam_kernel<<<blocks_for(geometry.rows), kThreads, 0, stream>>>(
-      geometry, rates, hyper, step, sparse, grad_scale);
+      geometry, rates, hyper, step, sparse, grad_scale, dense);
   SPLAT_CUDA_CHECK_LAUNCH("geometry_adam_kernel");
 }
 

@@ -67,10 +67,12 @@ void launch_store_geometry_gradients(const std::uint32_t* slots, const std::uint
                                      std::size_t count, SlotArrays grads, GeometryRows geometry,
                                      cudaStream_t stream);
 
-// One Adam step of every row (dense, at `step`) or of the touched rows at their own step + 1
-// (sparse, clearing the marks); gradients are multiplied by grad_scale, then reset to zero.
+// One Adam step of every row (dense, at `step`, with the host-folded `dense` sizes) or of the
+// touched rows at their own step + 1 (sparse, folding their sizes from `rates`, clearing the
+// marks); gradients are multiplied by grad_scale, then reset to zero.
 void launch_geometry_adam(GeometryRows geometry, GeometryRates rates, AdamHyper hyper, int step,
-                          bool sparse, float grad_scale, cudaStream_t stream);
+                          bool sparse, float grad_scale, GeometryStepSizes dense,
+                          cudaStream_t stream);
 
 // spheres[i] = (mean, culling radius) of row i, every row.
 void launch_geometry_spheres(GeometryRows geometry, float* spheres, cudaStream_t stream);

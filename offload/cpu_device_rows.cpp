@@ -92,9 +92,6 @@ class CpuDeviceRows final : public DeviceRows {
 
   void adam_geometry(const GeometryTable& t, const GeometryAdamStep& s) override {
     compute_.host_task([=] {
-      float dense_sizes[kGeometryRowFloats];
-      geometry_step_sizes(s.rates, s.hyper, s.step, dense_sizes);
-      const float dense_eps = adam_scaled_epsilon(s.hyper, s.step);
 #pragma omp parallel for schedule(static)
       for (long long row = 0; row < static_cast<long long>(t.rows); ++row) {
         const std::size_t at = static_cast<std::size_t>(row) * kGeometryWidth;
@@ -109,7 +106,8 @@ class CpuDeviceRows final : public DeviceRows {
                             adam_scaled_epsilon(s.hyper, step), s.hyper);
         } else {
           adam_geometry_row(t.values + at, t.first_moment + at, t.second_moment + at,
-                            t.gradients + at, s.grad_scale, dense_sizes, dense_eps, s.hyper);
+                            t.gradients + at, s.grad_scale, s.dense.sizes, s.dense.eps_scaled,
+                            s.hyper);
           if (t.steps) t.steps[row] = s.step;
         }
         std::fill_n(t.gradients + at, kGeometryWidth, 0.0f);

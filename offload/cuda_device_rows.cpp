@@ -147,6 +147,7 @@ class CudaDeviceRows final : public DeviceRows {
                       float* geometry, float* appearance) override {
     const cuda::SlotArrays arrays = slot_arrays(grads);
     const std::size_t per_piece = piece_bytes_ / sizeof(std::uint32_t);
+    SPLAT_REQUIRE(slots.empty() || per_piece > 0, "pack_gradients needs reserve() first");
     for (std::size_t begin = 0; begin < slots.size(); begin += per_piece) {
       const std::size_t n = std::min(per_piece, slots.size() - begin);
       const std::uint32_t* device = stage(slots.data() + begin, nullptr, n);
@@ -167,6 +168,7 @@ class CudaDeviceRows final : public DeviceRows {
                                 const GaussianArrays& grads,
                                 const GeometryTable& geometry) override {
     const std::size_t per_piece = piece_bytes_ / (2 * sizeof(std::uint32_t));
+    SPLAT_REQUIRE(slots.empty() || per_piece > 0, "store_geometry_gradients needs reserve() first");
     for (std::size_t begin = 0; begin < slots.size(); begin += per_piece) {
       const std::size_t n = std::min(per_piece, slots.size() - begin);
       const std::uint32_t* device = stage(slots.data() + begin, ids + begin, n);
@@ -177,7 +179,7 @@ class CudaDeviceRows final : public DeviceRows {
 
   void adam_geometry(const GeometryTable& geometry, const GeometryAdamStep& s) override {
     cuda::launch_geometry_adam(geometry_rows(geometry), s.rates, s.hyper, s.step, s.sparse,
-                               s.grad_scale, native_);
+                               s.grad_scale, s.dense, native_);
   }
 
   void geometry_spheres(const GeometryTable& geometry, float* spheres) override {
@@ -195,6 +197,7 @@ class CudaDeviceRows final : public DeviceRows {
                   " targets");
     if (count == 0) return;
     const std::size_t per_piece = piece_bytes_ / (2 * sizeof(std::uint32_t));
+    SPLAT_REQUIRE(per_piece > 0, "move needs reserve() first");
     const auto launch = [&](std::size_t begin, std::size_t end) {
       const std::size_t n = end - begin;
       const std::uint32_t* device = stage(moves.from.data() + begin, moves.to.data() + begin, n);

@@ -52,6 +52,9 @@ struct GeometryAdamStep {
   int step = 0;  // the optimizer step (every row's Adam step when dense)
   bool sparse = false;
   float grad_scale = 1;
+  // Dense: every row's step sizes, folded on the host as the resident stores fold theirs (a
+  // device's powf may differ in the last bit). Sparse rows fold their own from `rates`.
+  GeometryStepSizes dense{};
 };
 
 class DeviceRows {

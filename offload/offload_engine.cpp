@@ -84,7 +84,8 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
       store_(backend, initial.params.sh_degree),
       adam_(store_, options.untouched, options.resident_geometry),
       partials_(streamed_geometry_width_, store_.width(ParamGroup::Appearance)),
-      copy_(backend.create_stream()) {
+      copy_(backend.create_stream()),
+      copy_back_(backend.create_stream()) {
   for (InHalf& h : in_) {
     h.gathered = std::make_unique<CpuEvent>();
     h.partials_added = std::make_unique<CpuEvent>();
@@ -113,7 +114,7 @@ OffloadEngine::~OffloadEngine() {
 }
 
 void OffloadEngine::synchronize_all() noexcept {
-  for (Stream* s : {static_cast<Stream*>(&gather_worker_), copy_.get(), &compute_,
+  for (Stream* s : {static_cast<Stream*>(&gather_worker_), copy_.get(), copy_back_.get(), &compute_,
                     static_cast<Stream*>(&adam_worker_)}) {
     try {
       s->synchronize();
@@ -319,6 +320,7 @@ void OffloadEngine::step_device_geometry(const BatchRequest& r, float grad_scale
   // directly: only skip leaves untouched rows alone.
   step.sparse = options_.untouched == UntouchedPolicy::Skip;
   step.grad_scale = grad_scale;
+  step.dense = geometry_step_sizes(step.rates, step.hyper, step.step);
   rows_->adam_geometry(geometry_.table(), step);
   if (!options_.whole_model) rows_->geometry_spheres(geometry_.table(), spheres_.as<float>());
   compute_.synchronize();
@@ -388,7 +390,7 @@ void OffloadEngine::load(std::size_t chunk) {
     half.gathered->synchronize();  // the rows are in the staging half
   }
   copy_->wait(*half.unpacked);  // the incoming half has been unpacked
-  copy_->host_task([this] { copy_started_ = now_seconds(); });
+  copy_->host_task([this] { upload_started_ = now_seconds(); });
   if (gw > 0)
     copy_->copy_async(half.incoming_geometry.data(), half.staging_geometry.data(),
                       count * gw * sizeof(float));
@@ -404,7 +406,7 @@ void OffloadEngine::load(std::size_t chunk) {
     copy_->copy_async(half.incoming_grad_appearance.data(), half.staging_grad_appearance.data(),
                       c.held * aw * sizeof(float));
   }
-  copy_->host_task([this] { metrics_.seconds.h2d += now_seconds() - copy_started_; });
+  copy_->host_task([this] { metrics_.seconds.h2d += now_seconds() - upload_started_; });
   half.h2d_done->record(*copy_);
   if (!evaluating_) {
     metrics_.h2d_bytes += (count + c.held) * (gw + aw) * sizeof(float) +
@@ -464,15 +466,15 @@ void OffloadEngine::send_back(const VisibleSet& ids, const std::vector<std::uint
       half.adam_done->synchronize();  // the returned half has been consumed
     }
     const std::size_t count = end - begin;
-    copy_->wait(*half.packed);
-    copy_->host_task([this] { copy_started_ = now_seconds(); });
+    copy_back_->wait(*half.packed);
+    copy_back_->host_task([this] { download_started_ = now_seconds(); });
     if (gw > 0)
-      copy_->copy_async(half.returned_geometry.data(), half.outgoing_geometry.data(),
-                        count * gw * sizeof(float));
-    copy_->copy_async(half.returned_appearance.data(), half.outgoing_appearance.data(),
-                      count * aw * sizeof(float));
-    copy_->host_task([this] { metrics_.seconds.d2h += now_seconds() - copy_started_; });
-    half.d2h_done->record(*copy_);
+      copy_back_->copy_async(half.returned_geometry.data(), half.outgoing_geometry.data(),
+                             count * gw * sizeof(float));
+    copy_back_->copy_async(half.returned_appearance.data(), half.outgoing_appearance.data(),
+                           count * aw * sizeof(float));
+    copy_back_->host_task([this] { metrics_.seconds.d2h += now_seconds() - download_started_; });
+    half.d2h_done->record(*copy_back_);
     metrics_.d2h_bytes += count * (gw + aw) * sizeof(float);
 
     // On the host: hold partial gradients, and update each Gaussian at its last use.
@@ -633,6 +635,7 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
     PhaseTimer idle(metrics_.seconds.idle);
     adam_worker_.synchronize();
     copy_->synchronize();
+    copy_back_->synchronize();
     compute_.synchronize();
     gather_worker_.synchronize();
   }
@@ -680,6 +683,7 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
     renderer_.forward(working_set_.params(residency_.size()), camera, active_sh_degree, background);
   });
   residency_.clear();
+  copy_->synchronize();  // its timing tasks write the metrics, which a caller may read next
 }
 
 void OffloadEngine::pull(TrainableGaussians& host, int step) {

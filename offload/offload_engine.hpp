@@ -3,11 +3,11 @@
 // through a working set in the device arena (DESIGN.md section 1):
 //   cull all cameras (culling set only) -> order them (cache/view_schedule) -> per camera:
 //   gather the rows it needs and the device lacks into one half of a pinned staging area
-//   (a worker thread, one camera ahead), copy them on a dedicated copy stream, unpack into
+//   (a worker thread, one camera ahead), copy them on a dedicated upload stream, unpack into
 //   slots, render / loss / backward, pack the gradients of the Gaussians the next camera does
-//   not need and copy them back; on the host, partial gradients of Gaussians used again later
-//   are held, and Adam runs for each Gaussian once its last use is done, on another worker
-//   thread while the next cameras render.
+//   not need and copy them back on a download stream; on the host, partial gradients of
+//   Gaussians used again later are held, and Adam runs for each Gaussian once its last use is
+//   done, on another worker thread while the next cameras render.
 // Parameters do not change inside a batch, so keeping a Gaussian resident across cameras is
 // exact; with `whole_model` every camera gets every Gaussian (the naive offload baseline).
 #pragma once
@@ -133,7 +133,9 @@ class OffloadEngine final : public BatchExecutor {
   OffloadPlan plan_;
   int completed_step_ = 0;
 
-  std::unique_ptr<Stream> copy_;
+  // Uploads and downloads on separate copy streams: the next camera's rows must not queue behind
+  // this camera's gradients, which wait for its backward pass.
+  std::unique_ptr<Stream> copy_, copy_back_;
   CpuStream gather_worker_, adam_worker_;
   Buffer spheres_;           // device culling set, N x 4
   DeviceGeometry geometry_;  // resident geometry (empty unless options_.resident_geometry)
@@ -150,7 +152,8 @@ class OffloadEngine final : public BatchExecutor {
                              // ever sent each way: the half in use
   Buffer host_statistics_;   // pinned: screen gradients and radii of one view
   Buffer sphere_ids_, sphere_rows_;  // pinned: culling-set refresh in chunks
-  double copy_started_ = 0;          // set and read on the copy stream only
+  // Set and read on the upload / download stream only.
+  double upload_started_ = 0, download_started_ = 0;
   ExecutorMetrics metrics_;
 };
 

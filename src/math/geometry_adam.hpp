@@ -20,6 +20,12 @@ struct GeometryRates {
   float opacity;
 };
 
+// The folded step sizes of a geometry row and the scaled epsilon at one Adam step.
+struct GeometryStepSizes {
+  float sizes[kGeometryRowFloats];
+  float eps_scaled;
+};
+
 // Folded step size of each element of a geometry row at Adam step `step`.
 SPLAT_HD void geometry_step_sizes(const GeometryRates& r, const AdamHyper& h, int step,
                                   float sizes[kGeometryRowFloats]) {
@@ -31,6 +37,14 @@ SPLAT_HD void geometry_step_sizes(const GeometryRates& r, const AdamHyper& h, in
   for (int e = 3; e < 6; ++e) sizes[e] = scale;
   for (int e = 6; e < 10; ++e) sizes[e] = rotation;
   sizes[10] = opacity;
+}
+
+SPLAT_HD GeometryStepSizes geometry_step_sizes(const GeometryRates& r, const AdamHyper& h,
+                                               int step) {
+  GeometryStepSizes s;
+  geometry_step_sizes(r, h, step, s.sizes);
+  s.eps_scaled = adam_scaled_epsilon(h, step);
+  return s;
 }
 
 // One Adam step of a geometry row; the gradient is scaled first, as the resident store scales

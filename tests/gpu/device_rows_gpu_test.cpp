@@ -373,6 +373,7 @@ TEST_CASE("cuda device rows: resident geometry as the cpu rows", "[gpu]") {
     s.step = 21;
     s.sparse = sparse;
     s.grad_scale = 0.25f;
+    s.dense = geometry_step_sizes(s.rates, s.hyper, s.step);
     const auto before = host[0];
     rows.reference->adam_geometry(h, s);
     rows.device->adam_geometry(d, s);

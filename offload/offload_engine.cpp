@@ -274,6 +274,18 @@ void OffloadEngine::allocate() {
   pinned(host_statistics_, capacity * 3 * sizeof(float));
   rows_->reserve(options_.whole_model ? 0 : store_.size(), plan_.chunk_rows);
   residency_ = ResidencyMap(capacity);
+  if (options_.render_pairs_per_row > 0) {
+    // Each renderer workspace in one piece next to the engine's blocks, rather than grown view
+    // by view into whatever holes the arena has.
+    try {
+      renderer_.reserve_workspaces(capacity, options_.render_width, options_.render_height,
+                                   capacity * options_.render_pairs_per_row);
+    } catch (const Error&) {
+      // The plan's share is affine in the rows and the layouts only nearly so: at full capacity
+      // they may not fit at once. Views then take what they need as they come.
+      renderer_.release_workspaces();
+    }
+  }
 }
 
 void OffloadEngine::refresh_culling(const std::uint32_t* ids, std::size_t count) {

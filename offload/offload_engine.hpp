@@ -44,6 +44,10 @@ struct OffloadOptions {
   bool resident_geometry = false;
   std::size_t render_reserve = 0;    // arena bytes left to the renderer's own workspaces
   std::size_t render_row_bytes = 0;  // and per working-set row (the backend's estimate)
+  // The largest view (training or evaluation) and the pairs per row the estimate assumes: the
+  // renderer's workspaces are taken for them right after each layout (0 pairs: they grow).
+  int render_width = 0, render_height = 0;
+  std::size_t render_pairs_per_row = 0;
 };
 
 class OffloadEngine final : public BatchExecutor {

@@ -3,6 +3,7 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 
@@ -89,6 +90,34 @@ std::size_t image_scratch_bytes(int width, int height) {
          sizeof(float);
 }
 
+// What each workspace of the renderer needs for a view of `rows` Gaussians, `pairs` pairs and
+// width x height pixels, in the order of State::workspaces() (CUB scratch is never empty).
+std::array<std::size_t, 11> workspace_needs(std::size_t rows, int width, int height,
+                                            std::size_t pairs) {
+  SPLAT_REQUIRE(rows < std::numeric_limits<std::uint32_t>::max() &&
+                    pairs < std::numeric_limits<std::uint32_t>::max(),
+                "renderer workspaces for ", rows, " Gaussians and ", pairs,
+                " pairs exceed the 32-bit index range");
+  const std::size_t pixels = static_cast<std::size_t>(width) * height;
+  const int tiles = tiles_across(width) * tiles_across(height);
+  const auto n = static_cast<std::uint32_t>(rows);
+  const auto p = static_cast<std::uint32_t>(pairs);
+  return {
+      ProjectionLayout(rows).layout.total(),
+      Gradients2dLayout(rows).layout.total(),
+      std::max<std::size_t>(cuda::scan_tile_counts_scratch_bytes(n), 1),
+      PairLayout(pairs).layout.total(),
+      std::max<std::size_t>(cuda::sort_tile_keys_scratch_bytes(p, tiles), 1),
+      static_cast<std::size_t>(tiles) * 2 * sizeof(std::uint32_t),
+      PixelLayout(pixels).layout.total(),
+      image_scratch_bytes(width, height),
+      std::max(SumsLayout(cuda::image_loss_partial_doubles(), 3).layout.total(),
+               SumsLayout(cuda::image_quality_partial_doubles(), 2).layout.total()),
+      pixels * 3 * sizeof(float),  // the image
+      pixels * 3 * sizeof(float),  // the target
+  };
+}
+
 }  // namespace
 
 struct CudaViewRenderer::State {
@@ -114,6 +143,11 @@ struct CudaViewRenderer::State {
   cudaStream_t native;
   GrowingDeviceBuffer per_gaussian, gradients_2d, scan_scratch, pairs, sort_scratch, tiles,
       per_pixel, image_scratch, sums, owned_image, owned_target;
+  // Every workspace, in the order of workspace_needs().
+  std::array<GrowingDeviceBuffer*, 11> workspaces() {
+    return {&per_gaussian, &gradients_2d,  &scan_scratch, &pairs,       &sort_scratch, &tiles,
+            &per_pixel,    &image_scratch, &sums,         &owned_image, &owned_target};
+  }
   Buffer readback;  // pinned: the pair count and the loss / metric sums come back through it
   bool poison = false;
 
@@ -365,41 +399,23 @@ void CudaViewRenderer::set_poison_outputs(bool poison) {
 
 void CudaViewRenderer::release_workspaces() {
   State& s = *state_;
-  for (GrowingDeviceBuffer* b :
-       {&s.per_gaussian, &s.gradients_2d, &s.scan_scratch, &s.pairs, &s.sort_scratch, &s.tiles,
-        &s.per_pixel, &s.image_scratch, &s.sums, &s.owned_image, &s.owned_target})
-    b->release();
+  for (GrowingDeviceBuffer* b : s.workspaces()) b->release();
   s.image = nullptr;  // the last render went with its buffer
   s.have_image_gradient = false;
 }
 
+void CudaViewRenderer::reserve_workspaces(std::size_t rows, int width, int height,
+                                          std::size_t pairs) {
+  State& s = *state_;
+  const auto needs = workspace_needs(rows, width, height, pairs);
+  const auto buffers = s.workspaces();
+  for (std::size_t i = 0; i < buffers.size(); ++i) buffers[i]->reserve(needs[i]);
+}
+
 std::size_t cuda_render_workspace_bytes(std::size_t rows, int width, int height,
                                         std::size_t pairs) {
-  SPLAT_REQUIRE(rows < std::numeric_limits<std::uint32_t>::max() &&
-                    pairs < std::numeric_limits<std::uint32_t>::max(),
-                "renderer workspaces for ", rows, " Gaussians and ", pairs,
-                " pairs exceed the 32-bit index range");
-  const std::size_t pixels = static_cast<std::size_t>(width) * height;
-  const int tiles = tiles_across(width) * tiles_across(height);
-  const auto n = static_cast<std::uint32_t>(rows);
-  const auto p = static_cast<std::uint32_t>(pairs);
-  // What each GrowingDeviceBuffer of State needs for such a view (CUB scratch is never empty).
-  const std::size_t needs[] = {
-      ProjectionLayout(rows).layout.total(),
-      Gradients2dLayout(rows).layout.total(),
-      std::max<std::size_t>(cuda::scan_tile_counts_scratch_bytes(n), 1),
-      PairLayout(pairs).layout.total(),
-      std::max<std::size_t>(cuda::sort_tile_keys_scratch_bytes(p, tiles), 1),
-      static_cast<std::size_t>(tiles) * 2 * sizeof(std::uint32_t),
-      PixelLayout(pixels).layout.total(),
-      image_scratch_bytes(width, height),
-      std::max(SumsLayout(cuda::image_loss_partial_doubles(), 3).layout.total(),
-               SumsLayout(cuda::image_quality_partial_doubles(), 2).layout.total()),
-      pixels * 3 * sizeof(float),  // the image
-      pixels * 3 * sizeof(float),  // the target
-  };
   std::size_t total = 0;
-  for (std::size_t need : needs) {
+  for (std::size_t need : workspace_needs(rows, width, height, pairs)) {
     const std::size_t block = GrowingDeviceBuffer::grown_bytes(need);
     total +=
         (block + DeviceArena::kAlignment - 1) / DeviceArena::kAlignment * DeviceArena::kAlignment;

@@ -28,6 +28,7 @@ class CudaViewRenderer final : public ViewRenderer {
   void read_image(ViewImage& out) override;
   ImageQuality quality(const ViewImage& truth) override;
   void release_workspaces() override;
+  void reserve_workspaces(std::size_t rows, int width, int height, std::size_t pairs) override;
 
   // The same on caller-owned device images (height x width x 3), for tests and benchmarks.
   void render_to(const GaussianArrays& params, const PinholeCamera& camera, int active_sh_degree,

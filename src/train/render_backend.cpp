@@ -1,6 +1,7 @@
 #include "train/render_backend.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
 #include <utility>
 
@@ -45,10 +46,11 @@ class CpuRenderBackend final : public RenderBackend {
     return make_host_parameter_store(host);
   }
   // Offloading on the CPU backend runs the same engine over emulated device memory: an arena
-  // of the budget, a compute stream and a copy stream, each a worker thread. The reference
+  // of the budget, a compute stream and two copy streams, each a worker thread. The reference
   // renderer's own workspaces are host memory outside the arena.
   std::unique_ptr<BatchExecutor> make_executor(TrainableGaussians& host, const TrainConfig& config,
-                                               const ViewSource& train_views) override {
+                                               const ViewSource& train_views,
+                                               const ViewSource* /*eval_views*/) override {
     if (!streams_gaussians(config)) return make_resident_executor(make_store(host), *renderer_);
     const std::size_t budget =
         config.offload.gpu_budget > 0 ? config.offload.gpu_budget : std::size_t{2} << 30;
@@ -78,16 +80,23 @@ class CpuRenderBackend final : public RenderBackend {
 constexpr std::size_t kPlannedPairsPerRow = 8;
 
 // The renderer's share of an offload arena as the planner takes it: a fixed part (per pixel
-// of the largest training image, and a one-row view's constant scratch) and a part per
-// working-set row, both from cuda_render_workspace_bytes (the renderer's own layouts).
+// of the largest training or evaluation image, and a one-row view's constant scratch) and a
+// part per working-set row, both from cuda_render_workspace_bytes (the renderer's own layouts);
+// and the largest view, for which the engine takes the workspaces after each layout.
 // cuda_render_workspace_bytes(r) is close to affine in r, so fixed + r * per_row covers it:
 // per_row is the slope from 0 to 2^20 rows, fixed the one-row value.
-void plan_render_workspaces(const ViewSource& views, OffloadOptions& options) {
+void plan_render_workspaces(std::initializer_list<const ViewSource*> sources,
+                            OffloadOptions& options) {
   constexpr std::size_t kReferenceRows = std::size_t{1} << 20;
   std::set<std::pair<int, int>> sizes;
-  for (std::size_t v = 0; v < views.count(); ++v)
-    sizes.emplace(views.camera(v).width, views.camera(v).height);
+  for (const ViewSource* views : sources)
+    for (std::size_t v = 0; views && v < views->count(); ++v)
+      sizes.emplace(views->camera(v).width, views->camera(v).height);
+  options.render_pairs_per_row = kPlannedPairsPerRow;
   for (const auto& [width, height] : sizes) {
+    if (std::size_t{1} * width * height >
+        std::size_t{1} * options.render_width * options.render_height)
+      options.render_width = width, options.render_height = height;
     const std::size_t empty = cuda_render_workspace_bytes(0, width, height, 0);
     const std::size_t one = cuda_render_workspace_bytes(1, width, height, kPlannedPairsPerRow);
     const std::size_t many = cuda_render_workspace_bytes(kReferenceRows, width, height,
@@ -118,10 +127,11 @@ class CudaRenderBackend final : public RenderBackend {
   // make_render_backend), its compute stream the renderer's, and the renderer's workspaces are
   // planned into the same budget.
   std::unique_ptr<BatchExecutor> make_executor(TrainableGaussians& host, const TrainConfig& config,
-                                               const ViewSource& train_views) override {
+                                               const ViewSource& train_views,
+                                               const ViewSource* eval_views) override {
     if (!streams_gaussians(config)) return make_resident_executor(make_store(host), *renderer_);
     OffloadOptions options = offload_options(config);
-    plan_render_workspaces(train_views, options);
+    plan_render_workspaces({&train_views, eval_views}, options);
     return std::make_unique<OffloadEngine>(*backend_, arena_, *stream_, *renderer_,
                                            make_cuda_device_rows(*backend_, arena_, *stream_),
                                            options, host, train_views);

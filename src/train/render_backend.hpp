@@ -23,10 +23,12 @@ class RenderBackend {
   virtual ViewRenderer& renderer() = 0;
   virtual std::unique_ptr<ParameterStore> make_store(TrainableGaussians& host) = 0;
   // The executor `config.mode` asks for: resident over make_store(), or the offload engine
-  // (offload / naive) with a device arena of offload.gpu_budget, planned for `train_views`.
+  // (offload / naive) with a device arena of offload.gpu_budget, planned for `train_views`
+  // (and the image sizes of `eval_views`, rendered through the same arena).
   virtual std::unique_ptr<BatchExecutor> make_executor(TrainableGaussians& host,
                                                        const TrainConfig& config,
-                                                       const ViewSource& train_views) = 0;
+                                                       const ViewSource& train_views,
+                                                       const ViewSource* eval_views = nullptr) = 0;
   // Device memory: the budget the arena reserved and the most of it ever in use (both 0 on
   // the CPU backend, which has no device).
   virtual std::size_t device_budget() const = 0;

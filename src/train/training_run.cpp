@@ -175,7 +175,7 @@ TrainRunResult run_training(const TrainRunOptions& options) {
 
   Trainer trainer(config, scene.extent, std::move(initial), train_views, backend->renderer(),
                   Trainer::ExecutorFactory([&](TrainableGaussians& host) {
-                    return backend->make_executor(host, config, train_views);
+                    return backend->make_executor(host, config, train_views, &test_views);
                   }));
   if (resolved.checkpoint) {
     trainer.restore(*resolved.checkpoint);

@@ -54,6 +54,11 @@ class ViewRenderer {
   // Gives workspaces that live in a device arena back to it (they regrow with the next view;
   // the last render is gone). The offload engine calls it before laying the arena out anew.
   virtual void release_workspaces() {}
+  // Takes now what a view of `rows` Gaussians, `pairs` Gaussian-tile pairs and width x height
+  // pixels needs, so an arena the offload engine has just laid out holds each workspace in one
+  // piece (growing later, view by view, leaves holes between the engine's blocks). Arena
+  // workspaces only; a renderer without them does nothing.
+  virtual void reserve_workspaces(std::size_t rows, int width, int height, std::size_t pairs) {}
 };
 
 }  // namespace splat

@@ -14,6 +14,7 @@
 #include "core/cuda_backend.hpp"
 #include "core/device_arena.hpp"
 #include "gpu/gpu_compare.hpp"
+#include "math/tile_rect.hpp"
 #include "render/cpu_renderer.hpp"
 #include "render/image_loss.hpp"
 #include "render/random_scene.hpp"
@@ -331,4 +332,36 @@ TEST_CASE("cuda renderer: workspaces grow and are reused across view sizes", "[g
                   kImageTolerance, std::max<std::size_t>(2, pixels / 5000));
   }
   CHECK(arena.peak() <= arena.budget());
+}
+
+// What the offload engine does after laying out its arena: the workspaces of the largest view
+// taken at once, as cuda_render_workspace_bytes counts them; a view within that size then
+// renders, takes its loss and differentiates without one more allocation.
+TEST_CASE("cuda renderer: reserved workspaces cover a view within their size", "[gpu]") {
+  const auto scene = random_scene<float>(92, 3000, 128, 96, 3);
+  const std::size_t n = scene.count, pixels = 128 * 96;
+  CudaBackend backend(0);
+  DeviceArena arena(backend, std::size_t(256) << 20);
+  auto stream = backend.create_stream();
+  CudaViewRenderer renderer(backend, arena, *stream);
+  DeviceArrays params = upload_params(arena, *stream, scene);
+  DeviceArrays grads = zero_grads(arena, *stream, scene);
+  const ViewImage truth{128, 96, random_target(pixels * 3, 93)};
+  Buffer screen_grad = poisoned(arena, *stream, n * 2 * 4);
+  Buffer radii = poisoned(arena, *stream, n * 4);
+  // Pairs as many as the tiles allow for every Gaussian: an upper bound for this view.
+  const std::size_t pairs = n * tiles_across(128) * tiles_across(96);
+  const std::size_t before = arena.in_use();
+  renderer.reserve_workspaces(n, 128, 96, pairs);
+  const std::size_t reserved = arena.in_use() - before;
+  CHECK(reserved <= cuda_render_workspace_bytes(n, 128, 96, pairs));
+  const std::size_t allocations = arena.live_allocations();
+  renderer.forward(params.view(n, 3), scene.camera, 3, kGrey);
+  renderer.loss(truth, kSsimWeight);
+  renderer.backward(grads.view(n, 3), screen_grad.as<float>(), radii.as<float>());
+  stream->synchronize();
+  CHECK(arena.live_allocations() == allocations);
+  CHECK(arena.in_use() - before == reserved);
+  renderer.release_workspaces();
+  CHECK(arena.in_use() == before);
 }

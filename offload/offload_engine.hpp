@@ -108,6 +108,12 @@ class OffloadEngine final : public BatchExecutor {
   void send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
                  std::size_t finished, float grad_scale);
   void synchronize_all() noexcept;
+  // The global id of each working-set row, for the renderer to break depth ties as resident
+  // training does (it renders rows in global-id order). The slot table is host memory, which
+  // is device memory on the CPU backend; the CUDA renderer breaks ties by row order anyway.
+  const std::uint32_t* working_set_order_keys() const {
+    return backend_.kind() == BackendKind::Cpu ? residency_.slot_ids().data() : nullptr;
+  }
 
   Backend& backend_;
   DeviceArena& arena_;

@@ -608,7 +608,7 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
       }
       for_view(names[schedule.order[k]], count, [&] {
         renderer_.forward(working_set_.params(count), r.source->camera(view), r.active_sh_degree,
-                          r.background);
+                          r.background, working_set_order_keys());
       });
     }
     {
@@ -692,7 +692,8 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   in_count_ += chunks_.size();
   if (backend_.kind() == BackendKind::Cpu) compute_.synchronize();
   for_view("(evaluation view)", residency_.size(), [&] {
-    renderer_.forward(working_set_.params(residency_.size()), camera, active_sh_degree, background);
+    renderer_.forward(working_set_.params(residency_.size()), camera, active_sh_degree, background,
+                      working_set_order_keys());
   });
   residency_.clear();
   copy_->synchronize();  // its timing tasks write the metrics, which a caller may read next

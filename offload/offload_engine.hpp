@@ -119,6 +119,12 @@ class OffloadEngine final : public BatchExecutor {
   void send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
                  std::size_t finished, float grad_scale);
   void synchronize_all() noexcept;
+  // The global id of each working-set row, for the renderer to break depth ties as resident
+  // training does (it renders rows in global-id order). The slot table is host memory, which
+  // is device memory on the CPU backend; the CUDA renderer breaks ties by row order anyway.
+  const std::uint32_t* working_set_order_keys() const {
+    return backend_.kind() == BackendKind::Cpu ? residency_.slot_ids().data() : nullptr;
+  }
 
   Backend& backend_;
   DeviceArena& arena_;
@@ -151,10 +157,9 @@ class OffloadEngine final : public BatchExecutor {
   std::vector<VisibleSet> fetch_order_;
   std::size_t gathered_ = 0;    // chunks_ handed to the gather worker so far
   int sent_back_through_ = -1;  // last step of this batch whose gradients were sent home
-  std::size_t in_count_ = 0, out_count_ = 0;
-  bool evaluating_ = false;  // evaluation renders do not count as training transfers  // chunks
-                             // ever sent each way: the half in use
-  Buffer host_statistics_;   // pinned: screen gradients and radii of one view
+  std::size_t in_count_ = 0, out_count_ = 0;  // chunks ever sent each way: the half in use
+  bool evaluating_ = false;          // evaluation renders do not count as training transfers
+  Buffer host_statistics_;           // pinned: screen gradients and radii of one view
   Buffer sphere_ids_, sphere_rows_;  // pinned: culling-set refresh in chunks
   // Set and read on the upload / download stream only.
   double upload_started_ = 0, download_started_ = 0;

@@ -6,7 +6,8 @@ namespace splat {
 
 template <class S>
 void CpuRenderer<S>::forward(const GaussianParams<S>& params, const PinholeCamera& camera,
-                             int active_sh_degree, const S background[3], S* image) {
+                             int active_sh_degree, const S background[3], S* image,
+                             const std::uint32_t* order_keys) {
   SPLAT_REQUIRE(camera.width > 0 && camera.height > 0, "cannot render a ", camera.width, "x",
                 camera.height, " image");
   SPLAT_REQUIRE(active_sh_degree >= 0 && active_sh_degree <= params.stored_sh_degree,
@@ -16,7 +17,7 @@ void CpuRenderer<S>::forward(const GaussianParams<S>& params, const PinholeCamer
   active_sh_degree_ = active_sh_degree;
   for (int c = 0; c < 3; ++c) background_[c] = background[c];
   project_gaussians(params, camera, active_sh_degree, projected_);
-  bin_tiles(projected_, camera.width, camera.height, bins_);
+  bin_tiles(projected_, camera.width, camera.height, bins_, order_keys);
   rasterize_forward(projected_, bins_, camera.width, camera.height, background_, image, raster_);
 }
 

@@ -4,6 +4,7 @@
 // gradient checks against the autograd oracle.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "math/camera.hpp"
@@ -18,8 +19,10 @@ template <class S>
 class CpuRenderer {
  public:
   // Renders into image (height x width x 3). `params` must stay valid until backward().
+  // order_keys (N, read during this call only): what breaks ties between Gaussians of equal
+  // depth in place of the row index (see tile_bins.hpp); backward() follows the same order.
   void forward(const GaussianParams<S>& params, const PinholeCamera& camera, int active_sh_degree,
-               const S background[3], S* image);
+               const S background[3], S* image, const std::uint32_t* order_keys = nullptr);
   // Accumulates the gradients of dL/dimage into grads; overwrites screen_grad (N x 2, NDC units)
   // and radii (N, pixels; 0 = not rendered).
   void backward(const S* dimage, GaussianGrads<S>& grads, S* screen_grad, S* radii);

@@ -16,7 +16,8 @@ std::size_t TileBins::max_entries_per_tile() const {
 }
 
 template <class S>
-void bin_tiles(const ProjectedGaussians<S>& p, int width, int height, TileBins& bins) {
+void bin_tiles(const ProjectedGaussians<S>& p, int width, int height, TileBins& bins,
+               const std::uint32_t* order_keys) {
   const std::size_t n = p.count();
   bins.tiles_x = tiles_across(width);
   bins.tiles_y = tiles_across(height);
@@ -54,7 +55,8 @@ void bin_tiles(const ProjectedGaussians<S>& p, int width, int height, TileBins& 
   for (std::size_t k = 0; k < pairs; ++k)
     bins.entry_pair[cursor[bins.pair_tile[k]]++] = static_cast<std::uint32_t>(k);
 
-  // Front to back within each tile; ties by id keep the order reproducible.
+  // Front to back within each tile; ties by id keep the order reproducible. The row index
+  // last makes the order total even if two keys were equal, so std::sort's result is unique.
   bins.entry_gaussian.resize(pairs);
 #pragma omp parallel for schedule(dynamic, 8)
   for (std::ptrdiff_t st = 0; st < static_cast<std::ptrdiff_t>(tiles); ++st) {
@@ -64,7 +66,10 @@ void bin_tiles(const ProjectedGaussians<S>& p, int width, int height, TileBins& 
     std::sort(begin, end, [&](std::uint32_t a, std::uint32_t b) {
       const std::uint32_t ga = bins.pair_gaussian[a], gb = bins.pair_gaussian[b];
       const S da = p.depth[ga], db = p.depth[gb];
-      return da < db || (da == db && ga < gb);
+      if (da != db) return da < db;
+      if (order_keys != nullptr && order_keys[ga] != order_keys[gb])
+        return order_keys[ga] < order_keys[gb];
+      return ga < gb;
     });
     for (auto* e = begin; e != end; ++e)
       bins.entry_gaussian[static_cast<std::size_t>(e - bins.entry_pair.data())] =
@@ -72,7 +77,9 @@ void bin_tiles(const ProjectedGaussians<S>& p, int width, int height, TileBins& 
   }
 }
 
-template void bin_tiles<float>(const ProjectedGaussians<float>&, int, int, TileBins&);
-template void bin_tiles<double>(const ProjectedGaussians<double>&, int, int, TileBins&);
+template void bin_tiles<float>(const ProjectedGaussians<float>&, int, int, TileBins&,
+                               const std::uint32_t*);
+template void bin_tiles<double>(const ProjectedGaussians<double>&, int, int, TileBins&,
+                                const std::uint32_t*);
 
 }  // namespace splat

@@ -1,6 +1,8 @@
 // Tile binning: every (Gaussian, tile) pair a projected Gaussian covers, grouped by tile (a
 // counting sort on the tile id) and ordered front to back within each tile (by depth, then id,
-// so the order is deterministic and the same on every backend).
+// so the order is deterministic and the same on every backend). The id is the row index unless
+// the caller gives each row an order key: a subset of a model (the offload working set) passes
+// its rows' global ids, so equal depths blend in the whole model's order.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +29,10 @@ struct TileBins {
   std::size_t max_entries_per_tile() const;
 };
 
+// order_keys: N distinct ids that break depth ties in place of the row index (nullptr: the row
+// index).
 template <class S>
-void bin_tiles(const ProjectedGaussians<S>& projected, int width, int height, TileBins& bins);
+void bin_tiles(const ProjectedGaussians<S>& projected, int width, int height, TileBins& bins,
+               const std::uint32_t* order_keys = nullptr);
 
 }  // namespace splat

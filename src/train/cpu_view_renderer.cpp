@@ -13,14 +13,14 @@ namespace {
 class CpuViewRenderer final : public ViewRenderer {
  public:
   void forward(const GaussianArrays& p, const PinholeCamera& camera, int active_sh_degree,
-               const float background[3]) override {
+               const float background[3], const std::uint32_t* order_keys) override {
     width_ = camera.width;
     height_ = camera.height;
     count_ = p.count;
     image_.resize(static_cast<std::size_t>(width_) * height_ * 3);
     renderer_.forward(
         {p.means, p.log_scales, p.rotations, p.opacity_logits, p.sh, p.count, p.sh_degree}, camera,
-        active_sh_degree, background, image_.data());
+        active_sh_degree, background, image_.data(), order_keys);
   }
 
   LossValue loss(const ViewImage& truth, float ssim_weight) override {

@@ -241,7 +241,8 @@ CudaViewRenderer::~CudaViewRenderer() {
 }
 
 void CudaViewRenderer::forward(const GaussianArrays& params, const PinholeCamera& camera,
-                               int active_sh_degree, const float background[3]) {
+                               int active_sh_degree, const float background[3],
+                               const std::uint32_t* /*order_keys: row order on CUDA*/) {
   const std::size_t bytes = static_cast<std::size_t>(camera.width) * camera.height * 3 * 4;
   render_to(params, camera, active_sh_degree, background,
             static_cast<float*>(state_->owned_image.reserve(bytes)));

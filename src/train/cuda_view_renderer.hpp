@@ -21,8 +21,10 @@ class CudaViewRenderer final : public ViewRenderer {
   ~CudaViewRenderer() override;
 
   // ViewRenderer: the image and the uploaded target live in the renderer's own device buffers.
+  // Depth ties break by row order (the stable sort keeps Gaussian order); order_keys is
+  // ignored, since honouring it would take a wider sort key for no reproducibility gained.
   void forward(const GaussianArrays& params, const PinholeCamera& camera, int active_sh_degree,
-               const float background[3]) override;
+               const float background[3], const std::uint32_t* order_keys) override;
   LossValue loss(const ViewImage& truth, float ssim_weight) override;
   void backward(const GaussianArrays& grads, float* screen_grad, float* radii) override;
   void read_image(ViewImage& out) override;

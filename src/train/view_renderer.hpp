@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "math/camera.hpp"
 #include "train/view_source.hpp"
@@ -37,9 +38,15 @@ struct LossValue {
 class ViewRenderer {
  public:
   virtual ~ViewRenderer() = default;
-  // Renders `camera` with the active SH degree and keeps what backward needs.
+  // Renders `camera` with the active SH degree and keeps what backward needs. order_keys
+  // (params.count, in backend memory, read during this call only) is each row's global id when
+  // the rows are a subset of a model in another order: Gaussians of equal depth then blend in
+  // key order rather than row order, as they would in the whole model. nullptr: row order.
+  // The CPU renderer honours it; the CUDA renderer always breaks ties by row order (its
+  // backward sums with float atomics, so its runs are not bit-reproducible anyway).
   virtual void forward(const GaussianArrays& params, const PinholeCamera& camera,
-                       int active_sh_degree, const float background[3]) = 0;
+                       int active_sh_degree, const float background[3],
+                       const std::uint32_t* order_keys = nullptr) = 0;
   // (1 - w) L1 + w (1 - SSIM) of the last render against `truth` (a host image, uploaded by
   // backends that need it); keeps dLoss/dimage.
   virtual LossValue loss(const ViewImage& truth, float ssim_weight) = 0;

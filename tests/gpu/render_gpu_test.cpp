@@ -356,7 +356,7 @@ TEST_CASE("cuda renderer: reserved workspaces cover a view within their size", "
   const std::size_t reserved = arena.in_use() - before;
   CHECK(reserved <= cuda_render_workspace_bytes(n, 128, 96, pairs));
   const std::size_t allocations = arena.live_allocations();
-  renderer.forward(params.view(n, 3), scene.camera, 3, kGrey);
+  renderer.forward(params.view(n, 3), scene.camera, 3, kGrey, nullptr);
   renderer.loss(truth, kSsimWeight);
   renderer.backward(grads.view(n, 3), screen_grad.as<float>(), radii.as<float>());
   stream->synchronize();

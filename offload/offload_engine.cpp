@@ -389,7 +389,23 @@ void OffloadEngine::gather_through(std::size_t chunk) {
   }
 }
 
+void OffloadEngine::upload_ahead(std::size_t chunk) {
+  while (uploaded_ <= chunk && uploaded_ < chunks_.size() && uploaded_ < landed_ + 2) {
+    gather_through(uploaded_);
+    if (gathered_ <= uploaded_) return;  // its held gradients are not complete yet
+    upload(uploaded_++);
+  }
+}
+
 void OffloadEngine::load(std::size_t chunk) {
+  upload_ahead(chunk);
+  SPLAT_REQUIRE(uploaded_ > chunk && landed_ == chunk, "offload engine: chunk ", chunk,
+                " lands out of order (", uploaded_, " uploaded, ", landed_, " landed)");
+  land(chunk);
+  ++landed_;
+}
+
+void OffloadEngine::upload(std::size_t chunk) {
   gather_through(chunk + 1);  // the next chunk is gathered while this one crosses
   const Chunk c = chunks_[chunk];
   InHalf& half = in_[(in_count_ + chunk) % 2];
@@ -425,7 +441,15 @@ void OffloadEngine::load(std::size_t chunk) {
                           (resident_geometry ? count * sizeof(std::uint32_t) : 0);
     metrics_.loaded_gaussians += count;
   }
+}
 
+void OffloadEngine::land(std::size_t chunk) {
+  const Chunk c = chunks_[chunk];
+  InHalf& half = in_[(in_count_ + chunk) % 2];
+  const std::size_t count = c.end - c.begin;
+  const std::size_t aw = store_.width(ParamGroup::Appearance);
+  const std::size_t gw = streamed_geometry_width_;
+  const bool resident_geometry = options_.resident_geometry;
   const std::size_t first =
       residency_.admit(VisibleSet(c.ids->begin() + c.begin, c.ids->begin() + c.end));
   const GaussianArrays params = working_set_.params(residency_.capacity());
@@ -561,7 +585,7 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
 
   // Inbound chunks of the whole batch, in order; first_chunk[k] is camera k's first.
   chunks_.clear();
-  gathered_ = 0;
+  gathered_ = uploaded_ = landed_ = 0;
   sent_back_through_ = -1;
   std::vector<std::size_t> first_chunk(cameras + 1);
   // Each step fetches the Gaussians coming back first (they left at an earlier step, so their
@@ -611,6 +635,9 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
                           r.background, working_set_order_keys());
       });
     }
+    // The next rows start crossing while this camera's loss and backward run (both incoming
+    // halves are free: this camera's chunks have landed).
+    upload_ahead(first_chunk[k + 1] + 1);
     {
       PhaseTimer timer(metrics_.seconds.render_backward);
       const LossValue value = for_view(names[schedule.order[k]], count,
@@ -683,7 +710,7 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   // Deferred rows catch up so the view shows what dense Adam would have.
   adam_.catch_up(visible[0].data(), visible[0].size(), completed_step_);
   chunks_.clear();
-  gathered_ = 0;
+  gathered_ = uploaded_ = landed_ = 0;
   for (std::size_t b = 0; b < visible[0].size(); b += plan_.chunk_rows)
     chunks_.push_back({&visible[0], b, std::min(visible[0].size(), b + plan_.chunk_rows)});
   evaluating_ = true;

@@ -113,8 +113,16 @@ class OffloadEngine final : public BatchExecutor {
   std::vector<VisibleSet> cull(const std::vector<PinholeCamera>& cameras);
   void check_fits(const std::vector<VisibleSet>& visible, const std::vector<std::string>& names);
   void gather_through(std::size_t chunk);
-  // Streams `chunk` into the working set (admitting its ids) on the copy and compute streams.
+  // Streams `chunk` into the working set (admitting its ids) on the copy and compute streams:
+  // upload_ahead() then land().
   void load(std::size_t chunk);
+  // Uploads, in order, the chunks up to `chunk` that may cross now: gathered (held gradients
+  // complete) and at most two past the last landed one, whose incoming half they take.
+  void upload_ahead(std::size_t chunk);
+  // Gathered rows of one chunk into its incoming half, on the upload stream.
+  void upload(std::size_t chunk);
+  // Admits the chunk's ids and unpacks its rows into their slots, on the compute stream.
+  void land(std::size_t chunk);
   // Sends the gradients of `ids` (finished ones first) home and hands them to CPU Adam.
   void send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
                  std::size_t finished, float grad_scale);
@@ -156,6 +164,8 @@ class OffloadEngine final : public BatchExecutor {
   // Per step, the fetch list with the Gaussians that come back (held gradients) first.
   std::vector<VisibleSet> fetch_order_;
   std::size_t gathered_ = 0;    // chunks_ handed to the gather worker so far
+  std::size_t uploaded_ = 0;    // chunks_ whose copies are on the upload stream
+  std::size_t landed_ = 0;      // chunks_ unpacked into slots (in order)
   int sent_back_through_ = -1;  // last step of this batch whose gradients were sent home
   std::size_t in_count_ = 0, out_count_ = 0;  // chunks ever sent each way: the half in use
   bool evaluating_ = false;          // evaluation renders do not count as training transfers

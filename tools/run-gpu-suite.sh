@@ -25,7 +25,8 @@ done
 for bench in ./*_bench; do
   [[ -x "$bench" ]] && run "$(basename "$bench")" "$bench" --backend cuda
 done
-# Resident, naive and offload on one scene that fits all three, in one run (the GPU mode table).
+# Resident, naive, offload and offload with resident geometry on one scene that fits them all,
+# in one run (the GPU mode table).
 run modes env SPLATSTREAM="$here/bin/splatstream" bash "$here/../bench/compare_modes.sh" \
   --backend cuda --gaussians 2000000 --views 32 --resolution 960x540 --steps 50 --batch 4 \
   --budget 4GiB --out "$out/modes"

@@ -116,6 +116,23 @@ TEST_CASE("resident geometry: a resumed run equals an uninterrupted one", "[offl
                    0.0);
 }
 
+// A checkpoint holds the model, not where it lived: a run resumed with the other
+// offload.resident goes on exactly as before (both train the same bits).
+TEST_CASE("resident geometry: a checkpoint resumes across offload.resident", "[offload]") {
+  const TempDir dir("splat-geometry");
+  const std::vector<std::string> culling = {"mode=offload", kGeometryBudget,
+                                            "densify.opacity_reset_every=45"};
+  run_training(run_options(dir / "straight", 100, culling));
+  auto first = run_options(dir / "switched", 100, culling);
+  first.stop_after_steps = 50;
+  CHECK(run_training(first).interrupted);
+  auto second = run_options(dir / "switched", 100, geometry_run({kGeometryBudget}));
+  second.resume = true;
+  run_training(second);
+  check_same_model(final_state(dir / "straight").gaussians, final_state(dir / "switched").gaussians,
+                   0.0);
+}
+
 TEST_CASE("resident geometry: a budget below the N-sized geometry is refused", "[offload]") {
   const TempDir dir("splat-geometry");
   // 20,000 Gaussians need 3.7 MiB of resident geometry alone.

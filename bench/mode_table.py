@@ -44,6 +44,10 @@ def mode_row(name, metrics, resident_rate):
         if streamed and "pinned_copy_peak" in streamed else "",
         "loads_over_minimum": round(streamed["h2d_bytes"] / streamed["h2d_bytes_lower_bound"], 3)
         if streamed and streamed.get("h2d_bytes_lower_bound") else "",
+        # Share of the batches' time the compute stream stood waiting for an upload.
+        "upload_wait_share": round(streamed["seconds"]["compute_waits_for_uploads"]
+                                   / streamed["seconds"]["batches"], 4)
+        if streamed and streamed["seconds"].get("batches") else "",
         "test_psnr": round(psnr, 2) if psnr is not None else "",
     }
 
@@ -74,7 +78,8 @@ def modes(dir_path, names):
         "metrics.json); resident moves none. h2d_copy: the rate of the run's chunk copies while "
         "the copy stream ran them; h2d_peak: large pinned copies measured at the run's start; "
         "loads_over_minimum: bytes sent to the device over what the batches' distinct visible "
-        "Gaussians require.",
+        "Gaussians require. upload_wait_share: the share of the batches' time the compute stream "
+        "stood waiting for an upload (stream-ordered timestamps; the device's clock on CUDA).",
         "offload-geometry: mode offload with offload.resident: geometry (geometry and its Adam "
         "state on the device, only the SH streams).",
     ]

@@ -454,7 +454,12 @@ void OffloadEngine::land(std::size_t chunk) {
       residency_.admit(VisibleSet(c.ids->begin() + c.begin, c.ids->begin() + c.end));
   const GaussianArrays params = working_set_.params(residency_.capacity());
   const GaussianArrays grads = working_set_.grads(residency_.capacity());
+  if (upload_waits_used_ == upload_waits_.size())
+    upload_waits_.push_back({backend_.create_timing_event(), backend_.create_timing_event()});
+  UploadWait& wait = upload_waits_[upload_waits_used_++];
+  wait.reached->record(compute_);
   compute_.wait(*half.h2d_done);
+  wait.released->record(compute_);
   rows_->unpack(gw > 0 ? half.incoming_geometry.as<float>() : nullptr,
                 half.incoming_appearance.as<float>(), count, first, params);
   // Gradients accumulate (+=) in every slot that arrives: from what was held for a Gaussian
@@ -586,6 +591,7 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
   // Inbound chunks of the whole batch, in order; first_chunk[k] is camera k's first.
   chunks_.clear();
   gathered_ = uploaded_ = landed_ = 0;
+  upload_waits_used_ = 0;
   sent_back_through_ = -1;
   std::vector<std::size_t> first_chunk(cameras + 1);
   // Each step fetches the Gaussians coming back first (they left at an earlier step, so their
@@ -678,6 +684,10 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
     compute_.synchronize();
     gather_worker_.synchronize();
   }
+  for (std::size_t i = 0; i < upload_waits_used_; ++i)
+    metrics_.seconds.compute_waits_for_uploads +=
+        upload_waits_[i].released->seconds_since(*upload_waits_[i].reached);
+  upload_waits_used_ = 0;
   SPLAT_REQUIRE(residency_.size() == 0 && partials_.held() == 0,
                 "offload engine: the batch ended with ", residency_.size(),
                 " Gaussians resident and ", partials_.held(), " partial gradients held");
@@ -711,6 +721,7 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   adam_.catch_up(visible[0].data(), visible[0].size(), completed_step_);
   chunks_.clear();
   gathered_ = uploaded_ = landed_ = 0;
+  upload_waits_used_ = 0;
   for (std::size_t b = 0; b < visible[0].size(); b += plan_.chunk_rows)
     chunks_.push_back({&visible[0], b, std::min(visible[0].size(), b + plan_.chunk_rows)});
   evaluating_ = true;

@@ -161,6 +161,13 @@ class OffloadEngine final : public BatchExecutor {
   std::array<InHalf, 2> in_;
   std::array<OutHalf, 2> out_;
   std::vector<Chunk> chunks_;  // this batch's inbound chunks, in order
+  // Timing events on the compute stream around each chunk's wait for its upload: when the
+  // stream reached the wait and when the upload released it.
+  struct UploadWait {
+    std::unique_ptr<Event> reached, released;
+  };
+  std::vector<UploadWait> upload_waits_;  // a pool; the first upload_waits_used_ are this batch's
+  std::size_t upload_waits_used_ = 0;
   // Per step, the fetch list with the Gaussians that come back (held gradients) first.
   std::vector<VisibleSet> fetch_order_;
   std::size_t gathered_ = 0;    // chunks_ handed to the gather worker so far

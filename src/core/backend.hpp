@@ -40,6 +40,10 @@ class Event {
   virtual void record(Stream& stream) = 0;
   virtual void synchronize() const = 0;
   virtual bool ready() const = 0;
+  // Seconds from the moment the stream reached `earlier` (its last record) to the moment it
+  // reached this event, on the stream's own clock (the device's on CUDA); both must be
+  // complete, and on CUDA both must come from create_timing_event().
+  virtual double seconds_since(const Event& earlier) const = 0;
 };
 
 struct DeviceMemoryInfo {
@@ -57,6 +61,8 @@ class Backend {
   virtual void deallocate(MemorySpace space, void* ptr) noexcept = 0;
   virtual std::unique_ptr<Stream> create_stream() = 0;
   virtual std::unique_ptr<Event> create_event() = 0;
+  // An event that also keeps when the stream reached it (seconds_since()); dearer on CUDA.
+  virtual std::unique_ptr<Event> create_timing_event() = 0;
   virtual DeviceMemoryInfo device_memory() const = 0;
 };
 

@@ -38,6 +38,10 @@ std::unique_ptr<Stream> CpuBackend::create_stream() {
   return std::make_unique<CpuStream>();
 }
 
+std::unique_ptr<Event> CpuBackend::create_timing_event() {
+  return create_event();  // CPU events always keep their completion time
+}
+
 std::unique_ptr<Event> CpuBackend::create_event() {
   return std::make_unique<CpuEvent>();
 }

@@ -15,6 +15,7 @@ class CpuBackend final : public Backend {
   void deallocate(MemorySpace space, void* ptr) noexcept override;
   std::unique_ptr<Stream> create_stream() override;
   std::unique_ptr<Event> create_event() override;
+  std::unique_ptr<Event> create_timing_event() override;
   DeviceMemoryInfo device_memory() const override;
 };
 

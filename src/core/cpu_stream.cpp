@@ -104,14 +104,27 @@ bool CpuEvent::ready() const {
   return state_->ready();
 }
 
+double CpuEvent::seconds_since(const Event& earlier) const {
+  const auto* start = dynamic_cast<const CpuEvent*>(&earlier);
+  SPLAT_REQUIRE(start != nullptr, "a CPU event cannot be timed against another backend's");
+  SPLAT_REQUIRE(ready() && start->ready(), "seconds_since() needs both events complete");
+  const auto at = [](const State& s) {
+    std::lock_guard lock(s.mutex);
+    return s.completed_at;
+  };
+  return std::chrono::duration<double>(at(*state_) - at(*start->state_)).count();
+}
+
 std::uint64_t CpuEvent::State::begin_record() {
   std::lock_guard lock(mutex);
   return ++recorded_count;
 }
 
 void CpuEvent::State::complete(std::uint64_t target) {
+  const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex);
+    if (target > completed_count) completed_at = now;
     completed_count = std::max(completed_count, target);
   }
   completed_cv.notify_all();

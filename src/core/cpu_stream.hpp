@@ -1,6 +1,7 @@
 // A stream backed by one worker thread that runs its queue in order.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -63,11 +64,13 @@ class CpuEvent final : public Event {
     mutable std::condition_variable completed_cv;
     std::uint64_t recorded_count = 0;
     std::uint64_t completed_count = 0;
+    std::chrono::steady_clock::time_point completed_at;  // of the latest record reached
   };
 
   void record(Stream& stream) override;
   void synchronize() const override;
   bool ready() const override;
+  double seconds_since(const Event& earlier) const override;
   const std::shared_ptr<State>& state() const { return state_; }
 
  private:

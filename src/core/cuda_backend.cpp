@@ -64,7 +64,10 @@ class CudaStream final : public Stream {
 
 class CudaEvent final : public Event {
  public:
-  CudaEvent() { SPLAT_CUDA_CHECK(cudaEventCreateWithFlags(&event_, cudaEventDisableTiming)); }
+  explicit CudaEvent(bool timing = false) {
+    SPLAT_CUDA_CHECK(
+        cudaEventCreateWithFlags(&event_, timing ? cudaEventDefault : cudaEventDisableTiming));
+  }
   ~CudaEvent() override { cudaEventDestroy(event_); }
   void record(Stream& stream) override {
     SPLAT_CUDA_CHECK(cudaEventRecord(event_, static_cast<cudaStream_t>(stream.native_handle())));
@@ -75,6 +78,13 @@ class CudaEvent final : public Event {
     if (status == cudaErrorNotReady) return false;
     SPLAT_CUDA_CHECK(status);
     return true;
+  }
+  double seconds_since(const Event& earlier) const override {
+    const auto* start = dynamic_cast<const CudaEvent*>(&earlier);
+    SPLAT_REQUIRE(start != nullptr, "a CUDA event cannot be timed against another backend's");
+    float milliseconds = 0;
+    SPLAT_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start->event_, event_));
+    return milliseconds / 1000.0;
   }
   cudaEvent_t handle() const { return event_; }
 
@@ -150,6 +160,10 @@ void CudaBackend::deallocate(MemorySpace space, void* ptr) noexcept {
 
 std::unique_ptr<Stream> CudaBackend::create_stream() {
   return std::make_unique<CudaStream>();
+}
+
+std::unique_ptr<Event> CudaBackend::create_timing_event() {
+  return std::make_unique<CudaEvent>(true);
 }
 
 std::unique_ptr<Event> CudaBackend::create_event() {

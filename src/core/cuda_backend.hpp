@@ -19,6 +19,7 @@ class CudaBackend final : public Backend {
   void deallocate(MemorySpace space, void* ptr) noexcept override;
   std::unique_ptr<Stream> create_stream() override;
   std::unique_ptr<Event> create_event() override;
+  std::unique_ptr<Event> create_timing_event() override;
   DeviceMemoryInfo device_memory() const override;
   int device_index() const { return device_; }
 

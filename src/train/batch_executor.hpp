@@ -62,9 +62,13 @@ struct ExecutorMetrics {
   std::size_t images = 0;  // training views rendered
   std::size_t batches = 0;
   struct Seconds {
-    // device_adam: geometry Adam on the device (offload.resident: geometry).
+    // device_adam: geometry Adam on the device (offload.resident: geometry). idle: the
+    // engine's thread waiting (for staging, the GPU, the Adam worker). compute_waits_for_uploads:
+    // the compute stream standing still until a chunk's upload arrived, on its own clock (the
+    // device's on CUDA): the GPU idle that transfers cause.
     double culling = 0, scheduling = 0, gather = 0, h2d = 0, render_forward = 0,
-           render_backward = 0, d2h = 0, cpu_adam = 0, device_adam = 0, idle = 0, batches = 0;
+           render_backward = 0, d2h = 0, cpu_adam = 0, device_adam = 0, idle = 0,
+           compute_waits_for_uploads = 0, batches = 0;
   } seconds;
 };
 

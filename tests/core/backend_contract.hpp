@@ -4,9 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <numeric>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "core/backend.hpp"
@@ -108,6 +110,21 @@ inline void check_host_task_order(Backend& backend) {
   stream->host_task([&] { seen = read_host(pinned_out); });
   stream->synchronize();
   REQUIRE(seen == pattern);
+}
+
+// Timing events tell how long the stream took between them, by its own clock: at least the
+// 30 ms a host task sleeps between two records, and negative the other way round.
+inline void check_timing_events(Backend& backend) {
+  auto stream = backend.create_stream();
+  auto before = backend.create_timing_event();
+  auto after = backend.create_timing_event();
+  before->record(*stream);
+  stream->host_task([] { std::this_thread::sleep_for(std::chrono::milliseconds(30)); });
+  after->record(*stream);
+  stream->synchronize();
+  CHECK(after->seconds_since(*before) >= 0.03);
+  CHECK(before->seconds_since(*after) <= -0.03);
+  CHECK(before->seconds_since(*before) == 0.0);
 }
 
 // A task failure is reported by synchronize() and the stream keeps working afterwards.

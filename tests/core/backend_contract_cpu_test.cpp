@@ -18,6 +18,11 @@ TEST_CASE("cpu backend: host tasks run in stream order", "[backend]") {
   testing::check_host_task_order(backend);
 }
 
+TEST_CASE("cpu backend: timing events measure the stream's time between them", "[backend]") {
+  CpuBackend backend;
+  testing::check_timing_events(backend);
+}
+
 TEST_CASE("cpu backend: a failing task is reported by synchronize", "[backend]") {
   CpuBackend backend;
   testing::check_task_failure_reported(backend);

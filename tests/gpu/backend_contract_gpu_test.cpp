@@ -24,6 +24,11 @@ TEST_CASE("cuda backend: a failing host task is reported by synchronize", "[gpu]
   testing::check_task_failure_reported(backend);
 }
 
+TEST_CASE("cuda backend: timing events measure the stream's time between them", "[gpu]") {
+  CudaBackend backend(0);
+  testing::check_timing_events(backend);
+}
+
 TEST_CASE("cuda backend: arena buffers round-trip", "[gpu]") {
   CudaBackend backend(0);
   testing::check_arena_round_trip(backend);

@@ -99,6 +99,10 @@ TEST_CASE("offload in TSP order stays close to resident through densification", 
   CHECK(off["h2d_fraction_of_peak"].get<double>() > 0);
   CHECK(off["seconds_per_batch"]["batches"].get<double>() ==
         Approx(off["seconds"]["batches"].get<double>() / off["steps"].get<double>()));
+  // The compute stream's waits for uploads happen within the batches.
+  const double waits = off["seconds"]["compute_waits_for_uploads"].get<double>();
+  CHECK(waits >= 0);
+  CHECK(waits <= off["seconds"]["batches"].get<double>());
 }
 
 TEST_CASE("offload: deferred Adam equals dense Adam exactly and skip differs", "[offload]") {

@@ -63,10 +63,10 @@ TEST_CASE("offload equals resident bit for bit with four cameras per batch throu
   check_budget_kept(dir / "offload");
 }
 
-// With four cameras per batch a Gaussian that leaves the working set and returns has its
-// gradient summed in another order than resident training sums it, and Adam (epsilon 1e-15)
-// turns a near-zero gradient's rounding into a full step; densification thresholds then flip
-// for a few Gaussians. This test pins the size of that effect; the exact comparison is above.
+// In TSP order the cameras of a batch render in another order than resident training's sampled
+// one, so gradients are summed in another order, and Adam (epsilon 1e-15) turns a near-zero
+// gradient's rounding into a full step; densification thresholds then flip for a few Gaussians.
+// This test pins the size of that effect; the exact comparisons (sampled order) are above.
 TEST_CASE("offload in TSP order stays close to resident through densification", "[offload]") {
   const test::TempDir dir("splat-offload-eq");
   auto resident = run_options(dir / "resident", 100, {});

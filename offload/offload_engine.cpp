@@ -106,7 +106,6 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
            format_gbps(peak.d2h_bytes_per_second), " back (", format_bytes(peak.probe_bytes),
            " copies)");
   push(initial);
-  log_info(plan_.describe());
 }
 
 OffloadEngine::~OffloadEngine() {
@@ -131,6 +130,7 @@ void OffloadEngine::push(const TrainableGaussians& host) {
   for (std::size_t i = 0; i < store_.size(); ++i)
     completed_step_ = std::max(completed_step_, store_.adam_steps(i));
   rebuild_device_side();
+  plan_shown_ = false;
 }
 
 void OffloadEngine::rebuild_device_side() {
@@ -161,7 +161,7 @@ void OffloadEngine::load_model(const ModelReader& model, TrainableGaussians& /*h
   for (std::size_t i = 0; i < store_.size(); ++i)
     completed_step_ = std::max(completed_step_, store_.adam_steps(i));
   rebuild_device_side();
-  log_info(plan_.describe(), " (the loaded model)");
+  plan_shown_ = false;
 }
 
 std::unique_ptr<ModelReader> OffloadEngine::read_model(TrainableGaussians& /*host*/, int step) {
@@ -544,6 +544,12 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
     }
   } guard{this};
 
+  // Shown before the first step of the model it plans for (a resumed run's trainer starts on a
+  // one-Gaussian placeholder, whose plan would only mislead).
+  if (!plan_shown_) {
+    log_info(plan_.describe());
+    plan_shown_ = true;
+  }
   const std::vector<int>& views = *r.views;
   const int cameras = static_cast<int>(views.size());
   std::vector<PinholeCamera> batch_cameras;

@@ -149,6 +149,7 @@ class OffloadEngine final : public BatchExecutor {
   PartialGradients partials_;
   ResidencyMap residency_;
   OffloadPlan plan_;
+  bool plan_shown_ = false;  // printed at the first batch after a model was pushed or loaded
   int completed_step_ = 0;
 
   // Uploads and downloads on separate copy streams: the next camera's rows must not queue behind

@@ -126,6 +126,10 @@ void OffloadEngine::synchronize_all() noexcept {
 void OffloadEngine::push(const TrainableGaussians& host) {
   synchronize_all();
   store_.load(host);
+  adopt_store();
+}
+
+void OffloadEngine::adopt_store() {
   completed_step_ = 0;
   for (std::size_t i = 0; i < store_.size(); ++i)
     completed_step_ = std::max(completed_step_, store_.adam_steps(i));
@@ -157,11 +161,7 @@ void OffloadEngine::rebuild_device_side() {
 void OffloadEngine::load_model(const ModelReader& model, TrainableGaussians& /*host*/) {
   synchronize_all();
   store_.load(model);
-  completed_step_ = 0;
-  for (std::size_t i = 0; i < store_.size(); ++i)
-    completed_step_ = std::max(completed_step_, store_.adam_steps(i));
-  rebuild_device_side();
-  plan_shown_ = false;
+  adopt_store();
 }
 
 std::unique_ptr<ModelReader> OffloadEngine::read_model(TrainableGaussians& /*host*/, int step) {

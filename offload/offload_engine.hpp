@@ -101,6 +101,9 @@ class OffloadEngine final : public BatchExecutor {
     int step = 0;  // the camera (in visiting order) that fetches it
   };
 
+  // After a whole model was loaded into the store: its step, the device side, the plan shown
+  // again before the next batch.
+  void adopt_store();
   // After the store changed size: device side released, budget re-planned, arena laid out
   // again, culling set rebuilt.
   void rebuild_device_side();

@@ -106,7 +106,7 @@ StepStats Trainer::step() {
   release_host_copy();
   // A batch the budget refuses leaves the trainer as it was, sampler included, so the state
   // saved after a refusal resumes with this very batch.
-  const std::string sampler_before = sampler_.state();
+  CameraSampler sampler_before = sampler_;
   const std::vector<int> batch = sampler_.next_batch(config_.batch_size);
   train_views_.prefetch(sampler_.peek(config_.batch_size));  // decode the next batch meanwhile
   BatchRequest request;
@@ -124,7 +124,7 @@ StepStats Trainer::step() {
   try {
     result = executor_->run_batch(request);
   } catch (const BudgetRefusal&) {
-    sampler_.restore(sampler_before);
+    sampler_ = std::move(sampler_before);
     throw;
   }
 

@@ -179,6 +179,29 @@ TEST_CASE("offload: a working set outgrown mid-run saves the state to resume wit
                    0.0);
 }
 
+// The same for a test view: training ends, the final evaluation is refused, the state after the
+// last step is saved, and resuming with more budget only evaluates and exports.
+TEST_CASE("offload: an evaluation view the working set cannot hold saves the state first",
+          "[offload]") {
+  const test::TempDir dir("splat-offload-eq");
+  // One camera per batch: after the densification at 30 every training view still fits, a test
+  // view does not.
+  const std::vector<std::string> growing = {"mode=offload", "train.batch_size=1",
+                                            "densify.grad_threshold=0.00001",
+                                            "offload.gpu_budget=2MiB"};
+  auto first = run_options(dir / "run", 40, growing);
+  CHECK_THROWS_WITH(run_training(first), Catch::Contains("test view") &&
+                                             Catch::Contains("raise offload.gpu_budget") &&
+                                             Catch::Contains("after step 40 is saved"));
+  CHECK(final_state(dir / "run").step == 40);
+  CHECK_FALSE(fs::exists(dir / "run" / "point_cloud.ply"));
+  auto second = run_options(dir / "run", 40, growing);
+  second.overrides.push_back("offload.gpu_budget=4MiB");
+  second.resume = true;
+  run_training(second);
+  CHECK(fs::exists(dir / "run" / "point_cloud.ply"));
+}
+
 TEST_CASE("offload: a budget whose working set cannot hold a camera's view is refused",
           "[offload]") {
   const test::TempDir dir("splat-offload-eq");

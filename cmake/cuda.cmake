@@ -22,6 +22,14 @@ if(SPLAT_WITH_CUDA)
   # Runtime API only, linked statically: linking libcuda would stop the program from
   # starting on machines without a driver.
   set(CMAKE_CUDA_RUNTIME_LIBRARY Static)
+  # Debian 12's stock FindCUDAToolkit (cmake-data 3.25.1) marks CUDA::nvToolsExt deprecated
+  # without checking that the target exists when a project requires CMake >= 3.25, and CUDA 13
+  # no longer ships libnvToolsExt, so configure fails. The module only reads the version to
+  # decide whether to warn; it says nothing about policies, so looking 3.24 to it is safe.
+  # tools/check-stock-cmake.sh configures against the unpatched module to keep this honest.
+  set(splat_required_cmake ${CMAKE_MINIMUM_REQUIRED_VERSION})
+  set(CMAKE_MINIMUM_REQUIRED_VERSION 3.24)
   find_package(CUDAToolkit REQUIRED)
+  set(CMAKE_MINIMUM_REQUIRED_VERSION ${splat_required_cmake})
   string(APPEND CMAKE_CUDA_FLAGS " --expt-relaxed-constexpr -lineinfo")
 endif()

@@ -29,6 +29,8 @@ cmake --build build/cpu -j"$jobs"
 run_ctest build/cpu
 
 if [[ -x /usr/local/cuda/bin/nvcc ]] || command -v nvcc >/dev/null; then
+  echo "== CUDA configuration against Debian's unpatched CMake modules (configure only)"
+  ./tools/check-stock-cmake.sh
   echo "== CUDA configuration (architectures: ${SPLAT_TEST_CUDA_ARCHS:=90})"
   cmake -S . -B build/cuda -DSPLAT_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$SPLAT_TEST_CUDA_ARCHS" \
     -DSPLAT_ORACLE_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -24,7 +24,8 @@ void register_config_command(CLI::App& app) {
                   bind_train_config(schema, config);
                   if (!file->empty()) schema.load_yaml_file(*file);
                   for (const std::string& o : *overrides) schema.apply_override(o);
-                  validate_train_config(config);
+                  const std::string scaled = finish_train_config(config, schema);
+                  if (!scaled.empty()) std::printf("# %s\n", scaled.c_str());
                   std::printf("%s", schema.to_yaml().c_str());
                   return 0;
                 };

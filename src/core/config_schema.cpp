@@ -202,11 +202,15 @@ bool ConfigSchema::has_key(std::string_view key) const {
                      [&](const Entry& e) { return e.key == key; });
 }
 
-const ConfigSchema::Entry& ConfigSchema::find(std::string_view key,
-                                              const std::string& source) const {
+bool ConfigSchema::was_set(std::string_view key) const {
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const Entry& e) { return e.key == key && e.set_by_user; });
+}
+
+ConfigSchema::Entry& ConfigSchema::find(std::string_view key, const std::string& source) {
   const Entry* closest = nullptr;
   std::size_t best = 4;  // suggest only near misses
-  for (const Entry& entry : entries_) {
+  for (Entry& entry : entries_) {
     if (entry.key == key) return entry;
     const std::size_t distance = edit_distance(entry.key, key);
     if (distance < best) best = distance, closest = &entry;
@@ -225,8 +229,9 @@ void ConfigSchema::apply_node(const YAML::Node& node, const std::string& prefix,
     return;
   }
   SPLAT_REQUIRE(!prefix.empty(), source, ": expected a mapping of config keys");
-  const Entry& entry = find(prefix, source);
+  Entry& entry = find(prefix, source);
   entry.set(node, str_cat(source, ": key '", prefix, "'"));
+  entry.set_by_user = true;
 }
 
 void ConfigSchema::load_yaml_text(std::string_view text, const std::string& source_name) {
@@ -256,7 +261,7 @@ void ConfigSchema::apply_override(std::string_view assignment) {
                 "': expected key=value");
   const std::string key(assignment.substr(0, equals));
   const std::string value(assignment.substr(equals + 1));
-  const Entry& entry = find(key, "--set");
+  Entry& entry = find(key, "--set");
   YAML::Node node;
   try {
     node = YAML::Load(value);
@@ -264,26 +269,48 @@ void ConfigSchema::apply_override(std::string_view assignment) {
     node = YAML::Node(value);  // not YAML: take the text as a plain string
   }
   entry.set(node, str_cat("--set: key '", key, "'"));
+  entry.set_by_user = true;
+}
+
+namespace {
+
+std::vector<std::string> key_parts(const std::string& key) {
+  std::vector<std::string> parts;
+  std::stringstream split(key);
+  for (std::string part; std::getline(split, part, '.');) parts.push_back(part);
+  return parts;
+}
+
+}  // namespace
+
+// Keys are registered in the order that reads best, which interleaves sections (scheduler.order
+// sits with the offload keys, scheduler.batches with train's); YAML allows each key once per
+// mapping, so a section is written whole where it first appears.
+void ConfigSchema::write_section(std::ostream& out, const std::vector<std::string>& section) const {
+  const std::size_t depth = section.size();
+  std::vector<std::string> written;  // subsections of `section` already written
+  for (const Entry& entry : entries_) {
+    const std::vector<std::string> parts = key_parts(entry.key);
+    if (parts.size() <= depth || !std::equal(section.begin(), section.end(), parts.begin()))
+      continue;
+    const std::string indent(2 * depth, ' ');
+    if (parts.size() == depth + 1) {
+      out << indent << parts.back() << ": " << entry.get() << "  # " << entry.doc << "\n";
+      continue;
+    }
+    const std::string& child = parts[depth];
+    if (std::find(written.begin(), written.end(), child) != written.end()) continue;
+    written.push_back(child);
+    out << indent << child << ":\n";
+    std::vector<std::string> deeper = section;
+    deeper.push_back(child);
+    write_section(out, deeper);
+  }
 }
 
 std::string ConfigSchema::to_yaml() const {
   std::ostringstream out;
-  std::vector<std::string> open;  // the sections of the previous key
-  for (const Entry& entry : entries_) {
-    std::vector<std::string> parts;
-    std::stringstream split(entry.key);
-    for (std::string part; std::getline(split, part, '.');) parts.push_back(part);
-    std::size_t common = 0;
-    while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common])
-      ++common;
-    open.resize(common);
-    for (std::size_t depth = common; depth + 1 < parts.size(); ++depth) {
-      out << std::string(2 * depth, ' ') << parts[depth] << ":\n";
-      open.push_back(parts[depth]);
-    }
-    out << std::string(2 * (parts.size() - 1), ' ') << parts.back() << ": " << entry.get() << "  # "
-        << entry.doc << "\n";
-  }
+  write_section(out, {});
   return out.str();
 }
 

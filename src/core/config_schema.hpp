@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,9 @@ class ConfigSchema {
   void apply_override(std::string_view assignment);
 
   bool has_key(std::string_view key) const;
+  // Whether a file or an override gave `key` a value (defaults derived later, such as scaled
+  // step schedules, must leave such keys alone).
+  bool was_set(std::string_view key) const;
   // The effective configuration as nested YAML, each key with its documentation.
   std::string to_yaml() const;
 
@@ -49,10 +53,12 @@ class ConfigSchema {
     std::string type_name;
     std::function<void(const YAML::Node&, const std::string& where)> set;
     std::function<std::string()> get;  // flow-style YAML text of the current value
+    bool set_by_user = false;
   };
   void add(Entry entry);
+  void write_section(std::ostream& out, const std::vector<std::string>& section) const;
   void apply_node(const YAML::Node& node, const std::string& prefix, const std::string& source);
-  const Entry& find(std::string_view key, const std::string& source) const;
+  Entry& find(std::string_view key, const std::string& source);
 
   std::vector<Entry> entries_;
 };

@@ -2,6 +2,7 @@
 
 #include "core/config_schema.hpp"
 #include "core/error.hpp"
+#include "train/step_schedules.hpp"
 
 namespace splat {
 
@@ -56,7 +57,13 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
   s.add_string("scheduler.batches", &c.scheduler_batches, {"random", "coherent"},
                "cameras of a batch: random, or a random camera and its nearest neighbours "
                "(shared Gaussians, less streaming)");
-  s.add_int_list("train.eval_at", &c.eval_at, 1, kMaxSteps, "steps after which to evaluate");
+  s.add_int_list("train.eval_at", &c.eval_at, 1, kMaxSteps,
+                 "steps after which to evaluate (the defaults follow train.schedule_scale; steps "
+                 "past the end are dropped and the last step added)");
+  s.add_string("train.schedule_scale", &c.schedule_scale, {},
+               "factor for every step schedule not set by hand (densify.from/until/interval/"
+               "opacity_reset_every, model.sh_increase_every, train.eval_at), or auto: "
+               "iterations/30000 below 30000 steps");
   s.add_int("train.checkpoint_every", &c.checkpoint_every, 0, kMaxSteps,
             "steps between checkpoints (0: at the end and on Ctrl-C only)");
   s.add_int("train.log_every", &c.log_every, 1, kMaxSteps,
@@ -101,11 +108,23 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
 }
 
 void validate_train_config(const TrainConfig& c) {
+  schedule_scale_factor(c);  // throws for a bad train.schedule_scale
   for (int step : c.eval_at)
     SPLAT_REQUIRE(step <= c.iterations, "train.eval_at: step ", step,
                   " is after the last step (train.iterations = ", c.iterations, ")");
   SPLAT_REQUIRE(c.lr.position_final <= c.lr.position,
                 "lr.position_final must not exceed lr.position");
+}
+
+}  // namespace splat
+
+namespace splat {
+
+std::string finish_train_config(TrainConfig& config, const ConfigSchema& schema) {
+  schedule_scale_factor(config);  // a bad value is reported before anything is scaled by it
+  std::string line = resolve_step_schedules(config, schema);
+  validate_train_config(config);
+  return line;
 }
 
 }  // namespace splat

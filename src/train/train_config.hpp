@@ -61,6 +61,8 @@ struct TrainConfig {
   // "coherent" (a random camera and its nearest unused neighbours).
   std::string scheduler_batches = "random";
   std::vector<int> eval_at{7000, 30000};
+  // "auto" or a factor for every step-based schedule key not set by hand (step_schedules.hpp).
+  std::string schedule_scale = "auto";
   int checkpoint_every = 0;  // 0: only at the end and on interrupt
   int log_every = 100;
   float ssim_weight = 0.2f;
@@ -82,5 +84,9 @@ void bind_train_config(ConfigSchema& schema, TrainConfig& config);
 
 // Checks relations between keys that single-key ranges cannot (e.g. eval steps within the run).
 void validate_train_config(const TrainConfig& config);
+
+// After every file and override: fits the step schedules to the run (resolve_step_schedules),
+// then validates. Returns the schedule line for the log (empty when nothing was scaled).
+std::string finish_train_config(TrainConfig& config, const ConfigSchema& schema);
 
 }  // namespace splat

@@ -31,6 +31,7 @@ using Clock = std::chrono::steady_clock;
 struct ResolvedConfig {
   TrainConfig config;
   std::string yaml;
+  std::string schedule_line;                   // what resolve_step_schedules scaled, for the log
   std::unique_ptr<CheckpointFile> checkpoint;  // mapped; the model is read when loaded
 };
 
@@ -51,7 +52,7 @@ ResolvedConfig resolve_config(const TrainRunOptions& options) {
   }
   if (!options.config_file.empty()) schema.load_yaml_file(options.config_file);
   for (const std::string& o : options.overrides) schema.apply_override(o);
-  validate_train_config(r.config);
+  r.schedule_line = finish_train_config(r.config, schema);
   r.yaml = schema.to_yaml();
   return r;
 }
@@ -131,6 +132,7 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   ResolvedConfig resolved = resolve_config(options);
   const TrainConfig& config = resolved.config;
 
+  if (!resolved.schedule_line.empty()) log_info(resolved.schedule_line);
   auto backend = make_render_backend(config);
   log_info("backend: ", backend->description());
   const Scene scene = load_scene(options.data_dir, config.data);

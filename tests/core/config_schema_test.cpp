@@ -5,6 +5,7 @@
 
 #include "core/config_schema.hpp"
 #include "core/error.hpp"
+#include "strict_yaml.hpp"
 
 using namespace splat;
 using Catch::Contains;
@@ -106,4 +107,37 @@ TEST_CASE("config: the effective configuration reads back identically", "[config
   CHECK(t.budget == s.budget);
   CHECK(t.eval_at == s.eval_at);
   CHECK(t.mode == s.mode);
+}
+
+TEST_CASE("config: a strict YAML reader rejects repeated keys", "[config]") {
+  CHECK_NOTHROW(test::require_unique_keys("a:\n  b: 1\n  c: [1, 2]\nd: {e: 1}\n"));
+  CHECK_THROWS_WITH(test::require_unique_keys("a:\n  b: 1\nc: 2\na:\n  d: 3\n"),
+                    Contains("line 4: key 'a'"));
+  CHECK_THROWS_WITH(test::require_unique_keys("a: {b: 1, b: 2}\n"), Contains("key 'b'"));
+}
+
+// Sections registered apart (scheduler.* among the offload keys and among train's) are written
+// once each, where they first appear.
+TEST_CASE("config: the effective configuration writes each section once", "[config]") {
+  int a = 1, b = 2, c = 3, d = 4, e = 5;
+  ConfigSchema schema;
+  schema.add_int("train.iterations", &a, 0, 10, "steps");
+  schema.add_int("scheduler.order", &b, 0, 10, "order");
+  schema.add_int("seed", &c, 0, 10, "seed");
+  schema.add_int("train.batch_size", &d, 0, 10, "batch");
+  schema.add_int("scheduler.batches", &e, 0, 10, "batches");
+  const std::string yaml = schema.to_yaml();
+  CHECK_NOTHROW(test::require_unique_keys(yaml));
+  CHECK(yaml ==
+        "train:\n  iterations: 1  # steps\n  batch_size: 4  # batch\n"
+        "scheduler:\n  order: 2  # order\n  batches: 5  # batches\nseed: 3  # seed\n");
+  int a2 = 0, b2 = 0, c2 = 0, d2 = 0, e2 = 0;
+  ConfigSchema reread;
+  reread.add_int("train.iterations", &a2, 0, 10, "steps");
+  reread.add_int("scheduler.order", &b2, 0, 10, "order");
+  reread.add_int("seed", &c2, 0, 10, "seed");
+  reread.add_int("train.batch_size", &d2, 0, 10, "batch");
+  reread.add_int("scheduler.batches", &e2, 0, 10, "batches");
+  reread.load_yaml_text(yaml, "effective.yaml");
+  CHECK((a2 == a && b2 == b && c2 == c && d2 == d && e2 == e));
 }

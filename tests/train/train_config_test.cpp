@@ -6,6 +6,7 @@
 
 #include "core/config_schema.hpp"
 #include "core/error.hpp"
+#include "strict_yaml.hpp"
 #include "train/train_config.hpp"
 
 using namespace splat;
@@ -79,4 +80,89 @@ TEST_CASE("train config: the memory presets set what their names say", "[config]
   CHECK(city.mode == "offload");
   CHECK(city.offload.gpu_budget <= std::size_t{16} << 30);
   CHECK(city.densify.max_gaussians == 100'000'000);
+}
+
+namespace {
+struct Resolved {
+  TrainConfig config;
+  std::string line;
+  std::string yaml;
+};
+Resolved resolve(const std::vector<std::string>& overrides) {
+  Resolved r;
+  ConfigSchema schema;
+  bind_train_config(schema, r.config);
+  for (const std::string& o : overrides) schema.apply_override(o);
+  r.line = finish_train_config(r.config, schema);
+  r.yaml = schema.to_yaml();
+  return r;
+}
+}  // namespace
+
+TEST_CASE("train config: a short run needs only train.iterations", "[config]") {
+  // The default evaluation steps (7000, 30000) follow the run: scaled, then cut at its end.
+  const Resolved short_run = resolve({"train.iterations=1000"});
+  CHECK(short_run.config.eval_at == std::vector<int>{233, 1000});
+  CHECK(resolve({"train.iterations=1234"}).config.eval_at == std::vector<int>{288, 1234});
+  // Unscaled, the defaults past the end are dropped and the last step is still evaluated.
+  CHECK(resolve({"train.iterations=1000", "train.schedule_scale=1"}).config.eval_at ==
+        std::vector<int>{1000});
+  CHECK(resolve({"train.iterations=9000", "train.schedule_scale=1"}).config.eval_at ==
+        std::vector<int>{7000, 9000});
+  CHECK(resolve({}).config.eval_at == std::vector<int>{7000, 30000});
+  // Steps the user asked for past the end stay an error.
+  CHECK_THROWS_WITH(resolve({"train.iterations=1000", "train.eval_at=[500, 7000]"}),
+                    Contains("train.eval_at: step 7000 is after the last step"));
+  CHECK(resolve({"train.iterations=1000", "train.eval_at=[500]"}).config.eval_at ==
+        std::vector<int>{500});
+}
+
+TEST_CASE("train config: step schedules scale with the run unless set by hand", "[config]") {
+  const Resolved full = resolve({});
+  CHECK(full.line.empty());
+  CHECK(full.config.densify.from_step == 500);
+  CHECK(full.config.sh_increase_every == 1000);
+
+  const Resolved short_run = resolve({"train.iterations=1000"});
+  const DensifyConfig& d = short_run.config.densify;
+  CHECK(d.from_step == 17);                 // 500 / 30
+  CHECK(d.until_step == 500);               // 15000 / 30
+  CHECK(d.interval == 100);                 // floored: gradient statistics need views
+  CHECK(d.opacity_reset_interval == 3000);  // floored: a reset needs steps to recover
+  CHECK(short_run.config.sh_increase_every == 33);
+  CHECK_THAT(short_run.line, Contains("scaled by 0.03333") && Contains("densify.until 500"));
+
+  // A key set by hand keeps its value; the others still scale.
+  const Resolved mixed = resolve({"train.iterations=1000", "densify.until=800"});
+  CHECK(mixed.config.densify.until_step == 800);
+  CHECK(mixed.config.densify.from_step == 17);
+
+  // A factor scales at any length, up as well as down.
+  const Resolved doubled = resolve({"train.schedule_scale=2", "train.iterations=60000"});
+  CHECK(doubled.config.densify.until_step == 30000);
+  CHECK(doubled.config.densify.interval == 200);
+  CHECK(doubled.config.densify.opacity_reset_interval == 6000);
+  CHECK(doubled.config.eval_at == std::vector<int>{14000, 60000});
+  CHECK(resolve({"train.iterations=50000"}).config.densify.until_step == 15000);  // auto: 1
+
+  CHECK_THROWS_WITH(resolve({"train.schedule_scale=fast"}), Contains("train.schedule_scale"));
+  CHECK_THROWS_WITH(resolve({"train.schedule_scale=0"}), Contains("train.schedule_scale"));
+  CHECK_THROWS_WITH(resolve({"train.schedule_scale=-1"}), Contains("train.schedule_scale"));
+}
+
+// What a run writes as config.yaml: every key once (strict YAML readers such as PyYAML keep only
+// a repeated key's last value), reading back to the same configuration, which then stays as it
+// is (every key in it counts as set by hand, so nothing is scaled twice).
+TEST_CASE("train config: the effective configuration is strict YAML and reads back", "[config]") {
+  const Resolved run = resolve({"train.iterations=1000", "scheduler.order=sampled"});
+  CHECK_NOTHROW(test::require_unique_keys(run.yaml));
+  TrainConfig reread;
+  ConfigSchema schema;
+  bind_train_config(schema, reread);
+  schema.load_yaml_text(run.yaml, "config.yaml");
+  CHECK(finish_train_config(reread, schema).empty());
+  CHECK(schema.to_yaml() == run.yaml);
+  CHECK(reread.iterations == 1000);
+  CHECK(reread.offload.order == "sampled");
+  CHECK(reread.densify.from_step == 17);
 }

@@ -12,6 +12,7 @@
 #include "core/interrupt.hpp"
 #include "io/checkpoint.hpp"
 #include "io/gaussian_ply.hpp"
+#include "strict_yaml.hpp"
 #include "temp_dir.hpp"
 #include "train/model_views.hpp"
 #include "train/run_outputs.hpp"
@@ -86,6 +87,29 @@ TEST_CASE("training run: bartoszek's test PSNR rises well above the initial mode
   from_ply.overrides.push_back("model.init_ply=" + (out / "point_cloud.ply").string());
   const TrainRunResult continued = run_training(from_ply);
   CHECK(continued.test_psnr > trained.test_psnr - 1.0);
+}
+
+// What a first run looks like: only the length set, every schedule from the defaults.
+TEST_CASE("training run: a short run with only train.iterations set trains", "[run]") {
+  const test::TempDir dir("splat-run-test");
+  TrainRunOptions o;
+  o.data_dir = kBartoszek;
+  o.out_dir = (dir / "initial").string();
+  o.overrides = {"backend=cpu", "data.resolution=8", "train.iterations=1"};
+  const TrainRunResult initial = run_training(o);
+  o.out_dir = (dir / "short").string();
+  o.overrides.back() = "train.iterations=150";
+  const TrainRunResult trained = run_training(o);
+  CHECK(trained.steps_done == 150);
+  INFO("test PSNR " << initial.test_psnr << " -> " << trained.test_psnr);
+  CHECK(trained.test_psnr > initial.test_psnr + 4.0);
+  const auto metrics = nlohmann::json::parse(read_all(dir / "short/metrics.json"));
+  std::vector<int> evaluated;
+  for (const auto& e : metrics["evaluations"]) evaluated.push_back(e["step"].get<int>());
+  CHECK(evaluated == std::vector<int>{35, 150});  // 7000 scaled by 150/30000, then the end
+  const std::string yaml = read_all(dir / "short/config.yaml");
+  CHECK_NOTHROW(test::require_unique_keys(yaml));
+  CHECK_THAT(yaml, Catch::Contains("  iterations: 150") && Catch::Contains("eval_at: [35, 150]"));
 }
 
 TEST_CASE("training run: a resumed run equals an uninterrupted one", "[run]") {

@@ -10,6 +10,7 @@
 #include "io/scene.hpp"
 #include "io/scene_initialization.hpp"
 #include "offload/frustum_culling.hpp"
+#include "shared_data.hpp"
 
 using namespace splat;
 
@@ -22,7 +23,7 @@ struct Loads {
 Loads schedule_random_batches(const std::string& dataset, int batch_size, int batches) {
   DataOptions data;
   data.resolution = 4;
-  const Scene scene = load_scene(std::string(SPLAT_SHARED_DATA_DIR) + "/" + dataset, data);
+  const Scene scene = load_scene(test::shared_data(dataset), data);
   const GaussianModel model = initial_gaussians(scene, 100000, 0, 1);
   std::vector<float> spheres(model.size() * 4);
   build_culling_spheres(model, 0, model.size(), spheres.data());

@@ -34,12 +34,20 @@ TEST_CASE("cuda backend: arena buffers round-trip", "[gpu]") {
   testing::check_arena_round_trip(backend);
 }
 
+// A failed call is reported where it happened and then forgotten: the next launch check must
+// not blame its kernel for the earlier error. (An allocation larger than any GPU is refused
+// without side effects, unlike a copy from a made-up address, which the runtime may perform.)
 TEST_CASE("cuda backend: a bad CUDA call reports file, line and reason", "[gpu]") {
   CudaBackend backend(0);
+  REQUIRE_THROWS_WITH(backend.allocate(MemorySpace::Device, std::size_t{1} << 50),
+                      Catch::Contains("CUDA error at cuda_backend.cpp:") &&
+                          Catch::Contains("cudaErrorMemoryAllocation"));
   auto stream = backend.create_stream();
-  // Copying from a null device pointer is an invalid argument.
-  REQUIRE_THROWS_WITH(stream->copy_async(nullptr, reinterpret_cast<void*>(16), 64),
-                      Catch::Contains("CUDA error at cuda_backend.cpp:"));
+  DeviceArena arena(backend, 1 << 20);
+  auto device = arena.allocate(1024 * sizeof(std::uint32_t), "sequence");
+  CHECK_NOTHROW(cuda::launch_sequence_u32(device.as<std::uint32_t>(), 1024, 0, 1,
+                                          static_cast<cudaStream_t>(stream->native_handle())));
+  stream->synchronize();
 }
 
 TEST_CASE("cuda backend: a kernel on the compute stream is ordered by events", "[gpu]") {

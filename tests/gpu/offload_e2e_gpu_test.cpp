@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "io/checkpoint.hpp"
+#include "shared_data.hpp"
 #include "temp_dir.hpp"
 #include "train/training_run.hpp"
 
@@ -27,7 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kLego = std::string(SPLAT_SHARED_DATA_DIR) + "/lego";
+const std::string kLego = test::shared_data("lego");
 
 // 100,000 random Gaussians at SH degree 3 around the cameras: each camera's culled set is at
 // most about 32,000 (a third), resident training holds all of them (944 B each, plus the

@@ -13,12 +13,9 @@
 #include "io/colmap_model.hpp"
 #include "io/colmap_model_reader.hpp"
 #include "io/image.hpp"
+#include "shared_data.hpp"
 
 namespace splat::test {
-
-inline std::string shared_data(const std::string& name) {
-  return (std::filesystem::path(SPLAT_SHARED_DATA_DIR) / name).string();
-}
 
 // Runs `call`, which must throw splat::Error whose message contains every fragment.
 inline void require_error(const std::function<void()>& call,

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "io/checkpoint.hpp"
+#include "shared_data.hpp"
 #include "temp_dir.hpp"
 #include "train/training_run.hpp"
 
@@ -24,7 +25,7 @@ namespace fs = std::filesystem;
 
 // Lego (random initialisation, cameras all around): each camera sees about a third of the
 // Gaussians, so a small budget holds the working set of every view but far from the model.
-inline const std::string kLego = std::string(SPLAT_SHARED_DATA_DIR) + "/lego";
+inline const std::string kLego = test::shared_data("lego");
 
 // Densification at 30, 60 and 90 and an opacity reset at 90: every kind of model change.
 inline TrainRunOptions run_options(const fs::path& out, int iterations,

@@ -9,6 +9,7 @@
 #include "io/scene_initialization.hpp"
 #include "model/trainable_gaussians.hpp"
 #include "offload/frustum_culling.hpp"
+#include "shared_data.hpp"
 #include "train/cpu_view_renderer.hpp"
 
 using namespace splat;
@@ -43,7 +44,7 @@ TEST_CASE("a camera's visible subset renders and differentiates like the whole m
           "[culling]") {
   DataOptions options;
   options.resolution = 8;
-  const Scene scene = load_scene(std::string(SPLAT_SHARED_DATA_DIR) + "/lego", options);
+  const Scene scene = load_scene(test::shared_data("lego"), options);
   GaussianModel model = initial_gaussians(scene, 20000, 1, 3, true);
   std::vector<float> spheres(model.size() * 4);
   build_culling_spheres(model, 0, model.size(), spheres.data());

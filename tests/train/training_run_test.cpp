@@ -12,6 +12,7 @@
 #include "core/interrupt.hpp"
 #include "io/checkpoint.hpp"
 #include "io/gaussian_ply.hpp"
+#include "shared_data.hpp"
 #include "strict_yaml.hpp"
 #include "temp_dir.hpp"
 #include "train/model_views.hpp"
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kBartoszek = std::string(SPLAT_SHARED_DATA_DIR) + "/bartoszek";
+const std::string kBartoszek = test::shared_data("bartoszek");
 
 // `churn`: densify and reset opacities far more often than the recipe does, to put every kind
 // of model change on both sides of a checkpoint.

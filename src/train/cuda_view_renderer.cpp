@@ -135,7 +135,9 @@ struct CudaViewRenderer::State {
         sums(arena, stream, "renderer: loss sums"),
         owned_image(arena, stream, "renderer: image"),
         owned_target(arena, stream, "renderer: target image"),
-        readback(Buffer::allocate(backend, MemorySpace::PinnedHost, 64)) {
+        readback(Buffer::allocate(backend, MemorySpace::PinnedHost, 64)),
+        backend(backend),
+        target_uploaded(backend.create_event()) {
     SPLAT_REQUIRE(native != nullptr, "the CUDA view renderer needs a CUDA stream");
   }
 
@@ -149,6 +151,13 @@ struct CudaViewRenderer::State {
             &per_pixel,    &image_scratch, &sums,         &owned_image, &owned_target};
   }
   Buffer readback;  // pinned: the pair count and the loss / metric sums come back through it
+  Backend& backend;
+  // Ground truth crosses from pinned memory: from a pageable vector the copy would block the
+  // host until the stream reached it. The event marks the last upload from it, so it is not
+  // overwritten while the copy engine still reads it.
+  Buffer target_staging;
+  std::unique_ptr<Event> target_uploaded;
+  bool target_staging_used = false;
   bool poison = false;
 
   // The last forward.
@@ -276,8 +285,16 @@ const float* CudaViewRenderer::upload_target(const ViewImage& truth) {
                 s.camera.height);
   const std::size_t bytes = truth.rgb.size() * sizeof(float);
   auto* target = static_cast<float*>(s.owned_target.reserve(bytes));
+  if (s.target_staging_used) s.target_uploaded->synchronize();
+  if (s.target_staging.bytes() < bytes) {
+    s.target_staging = Buffer();
+    s.target_staging = Buffer::allocate(s.backend, MemorySpace::PinnedHost, bytes);
+  }
+  std::memcpy(s.target_staging.data(), truth.rgb.data(), bytes);
   SPLAT_CUDA_CHECK(
-      cudaMemcpyAsync(target, truth.rgb.data(), bytes, cudaMemcpyHostToDevice, s.native));
+      cudaMemcpyAsync(target, s.target_staging.data(), bytes, cudaMemcpyHostToDevice, s.native));
+  s.target_uploaded->record(s.stream);
+  s.target_staging_used = true;
   return target;
 }
 

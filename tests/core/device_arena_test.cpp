@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "core/cpu_backend.hpp"
 #include "core/device_arena.hpp"
@@ -81,4 +83,27 @@ TEST_CASE("arena: a budget the device cannot reserve is a clear error", "[arena]
       DeviceArena(backend, absurd),
       Contains("cannot reserve the device memory budget") && Contains("lower offload.gpu_budget"));
   REQUIRE_THROWS_WITH(DeviceArena(backend, 10), Contains("too small"));
+}
+
+TEST_CASE("arena: red zones report a write one past a block, outside the budget", "[arena]") {
+  CpuBackend backend;
+  std::vector<std::string> reports;
+  ArenaRedZones red_zones{true, [&](const std::string& r) { reports.push_back(r); }};
+  DeviceArena arena(backend, 1 << 20, red_zones);
+  {
+    auto a = arena.allocate(1000, "tile pairs");
+    auto b = arena.allocate(256, "b");
+    // Handed out poisoned, accounted as without red zones.
+    CHECK(static_cast<unsigned char*>(a.data())[999] == 0xFF);
+    CHECK(arena.in_use() == 1024 + 256);
+    CHECK(arena.largest_free_block() == arena.budget() - 1024 - 256);
+    static_cast<char*>(b.data())[255] = 1;   // the last byte is the block's own
+    static_cast<char*>(a.data())[1000] = 1;  // inside the alignment slack: still caught
+  }
+  REQUIRE(reports.size() == 1);
+  CHECK_THAT(reports[0], Contains("0 bytes past the end of 'tile pairs' (1000 bytes)"));
+  // The whole budget can still be taken at once.
+  auto all = arena.allocate(arena.budget(), "all");
+  CHECK(arena.in_use() == arena.budget());
+  REQUIRE_THROWS_WITH(arena.allocate(1, "one more"), Contains("budget exceeded"));
 }

@@ -72,7 +72,7 @@ mkdir -p "$out"
   if command -v git >/dev/null 2>&1 && git -C "$root" rev-parse HEAD >/dev/null 2>&1; then
     echo "commit: $(git -C "$root" rev-parse HEAD)$(git -C "$root" diff --quiet HEAD -- src offload cache cuda tools || echo ' (with local changes)')"
   else
-    echo "commit: $(cat "$root/portable/COMMIT" 2>/dev/null || echo unknown) (portable build)"
+    echo "commit: $(cat "$root/COMMIT" "$root/portable/COMMIT" 2>/dev/null | head -1 || echo unknown) (portable build)"
   fi
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "cpu: $cpu_model"

@@ -1,7 +1,16 @@
 # Decides SPLAT_WITH_CUDA from the SPLAT_CUDA cache option and enables the language.
+# EMU compiles the CUDA backend (every cuda/*.cu and the CUDA host code) with the host compiler
+# against cuda/emu, which runs it on the CPU: for tests, so the GPU path runs on every build
+# machine. SPLAT_CUDA_RUNTIME names what CUDA host code links: the static runtime or the emulation.
 include(CheckLanguage)
 set(SPLAT_WITH_CUDA OFF)
-if(SPLAT_CUDA STREQUAL "ON" OR SPLAT_CUDA STREQUAL "AUTO")
+set(SPLAT_CUDA_EMU OFF)
+if(SPLAT_CUDA STREQUAL "EMU")
+  set(SPLAT_WITH_CUDA ON)
+  set(SPLAT_CUDA_EMU ON)
+  set(SPLAT_CUDA_RUNTIME splat_cuda_emu)
+  message(STATUS "splatstream: CUDA emulated on the CPU (SPLAT_CUDA=EMU, for tests)")
+elseif(SPLAT_CUDA STREQUAL "ON" OR SPLAT_CUDA STREQUAL "AUTO")
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)
     enable_language(CUDA)
@@ -16,7 +25,8 @@ elseif(NOT SPLAT_CUDA STREQUAL "OFF")
   message(FATAL_ERROR "SPLAT_CUDA must be AUTO, ON or OFF (got '${SPLAT_CUDA}')")
 endif()
 
-if(SPLAT_WITH_CUDA)
+if(SPLAT_WITH_CUDA AND NOT SPLAT_CUDA_EMU)
+  set(SPLAT_CUDA_RUNTIME CUDA::cudart_static)
   set(CMAKE_CUDA_STANDARD 17)  # CMake 3.25 cannot enable CUDA20 with nvcc 13
   set(CMAKE_CUDA_STANDARD_REQUIRED ON)
   # Runtime API only, linked statically: linking libcuda would stop the program from

@@ -1,5 +1,6 @@
 #include "core/cuda_check.hpp"
 #include "cuda/adam.cuh"
+#include "cuda/launch.cuh"
 
 namespace splat::cuda {
 
@@ -27,9 +28,8 @@ void launch_adam_step(float* params, float* m, float* v, const float* grad, std:
   constexpr int threads = 256;
   const std::size_t wanted = (count + threads - 1) / threads;
   const int blocks = static_cast<int>(wanted < 65536 ? wanted : 65536);
-  adam_step_kernel<<<blocks, threads, 0, stream>>>(params, m, v, grad, count, rates.row_width,
-                                                   rates.head, head_step, tail_step, eps_scaled,
-                                                   hyper);
+  SPLAT_LAUNCH(adam_step_kernel, blocks, threads, 0, stream)
+  (params, m, v, grad, count, rates.row_width, rates.head, head_step, tail_step, eps_scaled, hyper);
   SPLAT_CUDA_CHECK_LAUNCH("adam_step_kernel");
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/cuda_check.hpp"
 #include "cuda/image_loss.cuh"
+#include "cuda/launch.cuh"
 #include "cuda/partial_sums.cuh"
 #include "cuda/ssim_blur.cuh"
 #include "math/ssim_terms.hpp"
@@ -80,14 +81,14 @@ void launch_image_loss(const float* image, const float* target, int width, int h
     launch_ssim_moments(image, target, channel, false, width, height, row_planes, moment_planes,
                         stream);
     // The row planes are free again: the first three take the gradient maps.
-    ssim_gradient_maps_kernel<<<kPartialBlocks, kPartialThreads, 0, stream>>>(
-        moment_planes, plane, ssim_scale, row_planes, ssim_partials + channel * kPartialBlocks);
+    SPLAT_LAUNCH(ssim_gradient_maps_kernel, kPartialBlocks, kPartialThreads, 0, stream)
+    (moment_planes, plane, ssim_scale, row_planes, ssim_partials + channel * kPartialBlocks);
     SPLAT_CUDA_CHECK_LAUNCH("ssim_gradient_maps_kernel");
     // Chain through the blurs (self-adjoint), in place, with the moment planes as scratch.
     launch_blur_planes(row_planes, moment_planes, row_planes, 3, width, height, stream);
-    loss_image_gradient_kernel<<<kPartialBlocks, kPartialThreads, 0, stream>>>(
-        image, target, channel, row_planes, plane, l1_scale, dimage,
-        l1_partials + channel * kPartialBlocks, squared_partials + channel * kPartialBlocks);
+    SPLAT_LAUNCH(loss_image_gradient_kernel, kPartialBlocks, kPartialThreads, 0, stream)
+    (image, target, channel, row_planes, plane, l1_scale, dimage,
+     l1_partials + channel * kPartialBlocks, squared_partials + channel * kPartialBlocks);
     SPLAT_CUDA_CHECK_LAUNCH("loss_image_gradient_kernel");
   }
   // sums[0] = L1, sums[1] = SSIM, sums[2] = squared error.

@@ -3,6 +3,7 @@
 
 #include "core/cuda_check.hpp"
 #include "cuda/image_quality.cuh"
+#include "cuda/launch.cuh"
 #include "cuda/partial_sums.cuh"
 #include "cuda/ssim_blur.cuh"
 #include "math/ssim_terms.hpp"
@@ -52,14 +53,14 @@ void launch_image_quality(const float* image, const float* target, int width, in
   float* moment_planes = scratch + 5 * plane;
   double* error_partials = partials;                  // kPartialBlocks
   double* ssim_partials = partials + kPartialBlocks;  // 3 x kPartialBlocks
-  squared_error_kernel<<<kPartialBlocks, kPartialThreads, 0, stream>>>(image, target, plane * 3,
-                                                                       error_partials);
+  SPLAT_LAUNCH(squared_error_kernel, kPartialBlocks, kPartialThreads, 0, stream)
+  (image, target, plane * 3, error_partials);
   SPLAT_CUDA_CHECK_LAUNCH("squared_error_kernel");
   for (int channel = 0; channel < 3; ++channel) {
     launch_ssim_moments(image, target, channel, true, width, height, row_planes, moment_planes,
                         stream);
-    ssim_sum_kernel<<<kPartialBlocks, kPartialThreads, 0, stream>>>(
-        moment_planes, plane, ssim_partials + channel * kPartialBlocks);
+    SPLAT_LAUNCH(ssim_sum_kernel, kPartialBlocks, kPartialThreads, 0, stream)
+    (moment_planes, plane, ssim_partials + channel * kPartialBlocks);
     SPLAT_CUDA_CHECK_LAUNCH("ssim_sum_kernel");
   }
   launch_sum_partials(error_partials, 1, kPartialBlocks, sums, stream);

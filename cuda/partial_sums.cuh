@@ -9,6 +9,8 @@
 
 #include <cub/block/block_reduce.cuh>
 
+#include "cuda/shared_memory.cuh"
+
 namespace splat::cuda {
 
 constexpr int kPartialBlocks = 1024;
@@ -17,7 +19,7 @@ constexpr int kPartialThreads = 256;
 // Called by every thread of a kPartialThreads block; thread 0 writes the block's sum.
 __device__ inline void write_block_partial(double value, double* partials) {
   using Reduce = cub::BlockReduce<double, kPartialThreads>;
-  __shared__ typename Reduce::TempStorage storage;
+  SPLAT_SHARED(typename Reduce::TempStorage, storage);
   const double sum = Reduce(storage).Sum(value);
   if (threadIdx.x == 0) partials[blockIdx.x] = sum;
 }

@@ -1,4 +1,5 @@
 #include "core/cuda_check.hpp"
+#include "cuda/launch.cuh"
 #include "cuda/projection.cuh"
 #include "math/alpha_blending.hpp"
 #include "math/ewa_projection.hpp"
@@ -119,9 +120,9 @@ void launch_project_gaussians(const DeviceGaussians& gaussians, const PinholeCam
                               int active_sh_degree, const DeviceProjection& out,
                               cudaStream_t stream) {
   if (gaussians.count == 0) return;
-  project_gaussians_kernel<<<blocks_for(gaussians.count), kThreads, 0, stream>>>(
-      gaussians, camera, active_sh_degree, tiles_across(camera.width), tiles_across(camera.height),
-      out);
+  SPLAT_LAUNCH(project_gaussians_kernel, blocks_for(gaussians.count), kThreads, 0, stream)
+  (gaussians, camera, active_sh_degree, tiles_across(camera.width), tiles_across(camera.height),
+   out);
   SPLAT_CUDA_CHECK_LAUNCH("project_gaussians_kernel");
 }
 
@@ -132,9 +133,9 @@ void launch_project_gaussians_backward(const DeviceGaussians& gaussians,
                                        const DeviceGaussianGrads& grads, float* screen_grad,
                                        float* radii, cudaStream_t stream) {
   if (gaussians.count == 0) return;
-  project_gaussians_backward_kernel<<<blocks_for(gaussians.count), kThreads, 0, stream>>>(
-      gaussians, camera, active_sh_degree, projected.radius, projected.opacity, d2d, grads,
-      screen_grad, radii);
+  SPLAT_LAUNCH(project_gaussians_backward_kernel, blocks_for(gaussians.count), kThreads, 0, stream)
+  (gaussians, camera, active_sh_degree, projected.radius, projected.opacity, d2d, grads,
+   screen_grad, radii);
   SPLAT_CUDA_CHECK_LAUNCH("project_gaussians_backward_kernel");
 }
 

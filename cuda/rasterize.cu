@@ -1,5 +1,7 @@
 #include "core/cuda_check.hpp"
+#include "cuda/launch.cuh"
 #include "cuda/rasterize.cuh"
+#include "cuda/shared_memory.cuh"
 #include "math/alpha_blending.hpp"
 #include "math/render_constants.hpp"
 
@@ -35,7 +37,7 @@ __global__ void __launch_bounds__(kBlock)
     rasterize_forward_kernel(DeviceProjection projected, DeviceTileBins bins, int width, int height,
                              float3 background, float* image, float* final_transmittance,
                              std::uint32_t* contributors) {
-  __shared__ SharedBatch batch;
+  SPLAT_SHARED(SharedBatch, batch);
   const int tile = blockIdx.y * bins.tiles_x + blockIdx.x;
   const int rank = threadIdx.y * kTile + threadIdx.x;
   const int x = blockIdx.x * kTile + threadIdx.x;
@@ -93,8 +95,8 @@ __global__ void __launch_bounds__(kBlock)
                               int height, float3 background, const float* dimage,
                               const float* final_transmittance, const std::uint32_t* contributors,
                               DeviceProjectionGrads out) {
-  __shared__ SharedBatch batch;
-  __shared__ std::uint32_t block_last;
+  SPLAT_SHARED(SharedBatch, batch);
+  SPLAT_SHARED(std::uint32_t, block_last);
   const int tile = blockIdx.y * bins.tiles_x + blockIdx.x;
   const int rank = threadIdx.y * kTile + threadIdx.x;
   const int lane = rank % 32;
@@ -188,9 +190,9 @@ void launch_rasterize_forward(const DeviceProjection& projected, const DeviceTil
                               float* final_transmittance, std::uint32_t* contributors,
                               cudaStream_t stream) {
   if (width <= 0 || height <= 0) return;
-  rasterize_forward_kernel<<<tile_grid(bins), dim3(kTile, kTile, 1), 0, stream>>>(
-      projected, bins, width, height, make_float3(background[0], background[1], background[2]),
-      image, final_transmittance, contributors);
+  SPLAT_LAUNCH(rasterize_forward_kernel, tile_grid(bins), dim3(kTile, kTile, 1), 0, stream)
+  (projected, bins, width, height, make_float3(background[0], background[1], background[2]), image,
+   final_transmittance, contributors);
   SPLAT_CUDA_CHECK_LAUNCH("rasterize_forward_kernel");
 }
 
@@ -205,9 +207,9 @@ void launch_rasterize_backward(const DeviceProjection& projected, const DeviceTi
   SPLAT_CUDA_CHECK(cudaMemsetAsync(out.conic, 0, n * 3 * sizeof(float), stream));
   SPLAT_CUDA_CHECK(cudaMemsetAsync(out.opacity, 0, n * sizeof(float), stream));
   SPLAT_CUDA_CHECK(cudaMemsetAsync(out.color, 0, n * 3 * sizeof(float), stream));
-  rasterize_backward_kernel<<<tile_grid(bins), dim3(kTile, kTile, 1), 0, stream>>>(
-      projected, bins, width, height, make_float3(background[0], background[1], background[2]),
-      dimage, final_transmittance, contributors, out);
+  SPLAT_LAUNCH(rasterize_backward_kernel, tile_grid(bins), dim3(kTile, kTile, 1), 0, stream)
+  (projected, bins, width, height, make_float3(background[0], background[1], background[2]), dimage,
+   final_transmittance, contributors, out);
   SPLAT_CUDA_CHECK_LAUNCH("rasterize_backward_kernel");
 }
 

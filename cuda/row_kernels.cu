@@ -1,4 +1,5 @@
 #include "core/cuda_check.hpp"
+#include "cuda/launch.cuh"
 #include "cuda/row_kernels.cuh"
 #include "math/frustum.hpp"
 
@@ -146,8 +147,8 @@ void launch_unpack_rows(const float* geometry, const float* appearance, std::siz
                         std::size_t first_slot, SlotArrays slots, cudaStream_t stream) {
   if (count == 0) return;
   const std::size_t elements = count * ((geometry ? kGeometryRowWidth : 0) + slots.sh_width);
-  unpack_rows_kernel<<<blocks_for(elements), kThreads, 0, stream>>>(geometry, appearance, count,
-                                                                    first_slot, slots);
+  SPLAT_LAUNCH(unpack_rows_kernel, blocks_for(elements), kThreads, 0, stream)
+  (geometry, appearance, count, first_slot, slots);
   SPLAT_CUDA_CHECK_LAUNCH("unpack_rows_kernel");
 }
 
@@ -155,8 +156,8 @@ void launch_pack_rows(const std::uint32_t* slots, std::size_t count, SlotArrays 
                       float* geometry, float* appearance, cudaStream_t stream) {
   if (count == 0) return;
   const std::size_t elements = count * ((geometry ? kGeometryRowWidth : 0) + arrays.sh_width);
-  pack_rows_kernel<<<blocks_for(elements), kThreads, 0, stream>>>(slots, count, arrays, geometry,
-                                                                  appearance);
+  SPLAT_LAUNCH(pack_rows_kernel, blocks_for(elements), kThreads, 0, stream)
+  (slots, count, arrays, geometry, appearance);
   SPLAT_CUDA_CHECK_LAUNCH("pack_rows_kernel");
 }
 
@@ -164,7 +165,8 @@ void launch_move_slots(const std::uint32_t* from, const std::uint32_t* to, std::
                        SlotArrays params, SlotArrays grads, cudaStream_t stream) {
   if (count == 0) return;
   const std::size_t elements = count * 2 * (kGeometryRowWidth + params.sh_width);
-  move_slots_kernel<<<blocks_for(elements), kThreads, 0, stream>>>(from, to, count, params, grads);
+  SPLAT_LAUNCH(move_slots_kernel, blocks_for(elements), kThreads, 0, stream)
+  (from, to, count, params, grads);
   SPLAT_CUDA_CHECK_LAUNCH("move_slots_kernel");
 }
 
@@ -172,16 +174,16 @@ void launch_scatter_spheres(const std::uint32_t* ids, const float* spheres, std:
                             float* spheres_out, cudaStream_t stream) {
   if (count == 0) return;
   // Both are 16-byte aligned: arena blocks are 256-byte aligned and rows are 16 bytes.
-  scatter_spheres_kernel<<<blocks_for(count), kThreads, 0, stream>>>(
-      ids, reinterpret_cast<const float4*>(spheres), count, reinterpret_cast<float4*>(spheres_out));
+  SPLAT_LAUNCH(scatter_spheres_kernel, blocks_for(count), kThreads, 0, stream)
+  (ids, reinterpret_cast<const float4*>(spheres), count, reinterpret_cast<float4*>(spheres_out));
   SPLAT_CUDA_CHECK_LAUNCH("scatter_spheres_kernel");
 }
 
 void launch_gather_geometry(const float* table, const std::uint32_t* ids, std::size_t count,
                             std::size_t first_slot, SlotArrays slots, cudaStream_t stream) {
   if (count == 0) return;
-  gather_geometry_kernel<<<blocks_for(count * kGeometryRowWidth), kThreads, 0, stream>>>(
-      table, ids, count, first_slot, slots);
+  SPLAT_LAUNCH(gather_geometry_kernel, blocks_for(count * kGeometryRowWidth), kThreads, 0, stream)
+  (table, ids, count, first_slot, slots);
   SPLAT_CUDA_CHECK_LAUNCH("gather_geometry_kernel");
 }
 
@@ -189,8 +191,9 @@ void launch_store_geometry_gradients(const std::uint32_t* slots, const std::uint
                                      std::size_t count, SlotArrays grads, GeometryRows geometry,
                                      cudaStream_t stream) {
   if (count == 0) return;
-  store_geometry_gradients_kernel<<<blocks_for(count * kGeometryRowWidth), kThreads, 0, stream>>>(
-      slots, ids, count, grads, geometry);
+  SPLAT_LAUNCH(store_geometry_gradients_kernel, blocks_for(count * kGeometryRowWidth), kThreads, 0,
+               stream)
+  (slots, ids, count, grads, geometry);
   SPLAT_CUDA_CHECK_LAUNCH("store_geometry_gradients_kernel");
 }
 
@@ -198,16 +201,16 @@ void launch_geometry_adam(GeometryRows geometry, GeometryRates rates, AdamHyper 
                           bool sparse, float grad_scale, GeometryStepSizes dense,
                           cudaStream_t stream) {
   if (geometry.rows == 0) return;
-  geometry_adam_kernel<<<blocks_for(geometry.rows), kThreads, 0, stream>>>(
-      geometry, rates, hyper, step, sparse, grad_scale, dense);
+  SPLAT_LAUNCH(geometry_adam_kernel, blocks_for(geometry.rows), kThreads, 0, stream)
+  (geometry, rates, hyper, step, sparse, grad_scale, dense);
   SPLAT_CUDA_CHECK_LAUNCH("geometry_adam_kernel");
 }
 
 void launch_geometry_spheres(GeometryRows geometry, float* spheres, cudaStream_t stream) {
   if (geometry.rows == 0) return;
   // The culling set is 16-byte aligned: arena blocks are 256-byte aligned.
-  geometry_spheres_kernel<<<blocks_for(geometry.rows), kThreads, 0, stream>>>(
-      geometry, reinterpret_cast<float4*>(spheres));
+  SPLAT_LAUNCH(geometry_spheres_kernel, blocks_for(geometry.rows), kThreads, 0, stream)
+  (geometry, reinterpret_cast<float4*>(spheres));
   SPLAT_CUDA_CHECK_LAUNCH("geometry_spheres_kernel");
 }
 

@@ -1,4 +1,5 @@
 #include "core/cuda_check.hpp"
+#include "cuda/launch.cuh"
 #include "cuda/scale.cuh"
 
 namespace splat::cuda {
@@ -15,8 +16,8 @@ void launch_scale(float* values, std::size_t count, float factor, cudaStream_t s
   if (count == 0) return;
   constexpr int threads = 256;
   const std::size_t wanted = (count + threads - 1) / threads;
-  scale_kernel<<<static_cast<int>(wanted < 65536 ? wanted : 65536), threads, 0, stream>>>(
-      values, count, factor);
+  SPLAT_LAUNCH(scale_kernel, static_cast<int>(wanted < 65536 ? wanted : 65536), threads, 0, stream)
+  (values, count, factor);
   SPLAT_CUDA_CHECK_LAUNCH("scale_kernel");
 }
 

@@ -1,4 +1,5 @@
 #include "core/cuda_check.hpp"
+#include "cuda/launch.cuh"
 #include "cuda/sequence.cuh"
 
 namespace splat::cuda {
@@ -15,8 +16,8 @@ void launch_sequence_u32(std::uint32_t* out, std::uint32_t count, std::uint32_t 
                          std::uint32_t step, cudaStream_t stream) {
   if (count == 0) return;
   constexpr std::uint32_t threads = 256;
-  sequence_u32_kernel<<<(count + threads - 1) / threads, threads, 0, stream>>>(out, count, start,
-                                                                               step);
+  SPLAT_LAUNCH(sequence_u32_kernel, (count + threads - 1) / threads, threads, 0, stream)
+  (out, count, start, step);
   SPLAT_CUDA_CHECK_LAUNCH("sequence_u32_kernel");
 }
 

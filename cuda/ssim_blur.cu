@@ -1,6 +1,7 @@
 #include <cstddef>
 
 #include "core/cuda_check.hpp"
+#include "cuda/launch.cuh"
 #include "cuda/ssim_blur.cuh"
 #include "math/ssim_terms.hpp"
 
@@ -95,11 +96,11 @@ void launch_ssim_moments(const float* image, const float* target, int channel, b
   const std::size_t total = static_cast<std::size_t>(width) * height * kMoments;
   if (total == 0) return;
   const SsimWindow<float> window = make_ssim_window<float>();
-  moment_rows_kernel<<<blocks_for(total), kThreads, 0, stream>>>(
-      image, target, channel, clamp_image, width, height, window, row_scratch);
+  SPLAT_LAUNCH(moment_rows_kernel, blocks_for(total), kThreads, 0, stream)
+  (image, target, channel, clamp_image, width, height, window, row_scratch);
   SPLAT_CUDA_CHECK_LAUNCH("moment_rows_kernel");
-  blur_columns_kernel<<<blocks_for(total), kThreads, 0, stream>>>(row_scratch, moments, kMoments,
-                                                                  width, height, window);
+  SPLAT_LAUNCH(blur_columns_kernel, blocks_for(total), kThreads, 0, stream)
+  (row_scratch, moments, kMoments, width, height, window);
   SPLAT_CUDA_CHECK_LAUNCH("blur_columns_kernel");
 }
 
@@ -108,11 +109,11 @@ void launch_blur_planes(const float* in, float* row_scratch, float* out, int pla
   const std::size_t total = static_cast<std::size_t>(width) * height * planes;
   if (total == 0) return;
   const SsimWindow<float> window = make_ssim_window<float>();
-  blur_rows_kernel<<<blocks_for(total), kThreads, 0, stream>>>(in, row_scratch, planes, width,
-                                                               height, window);
+  SPLAT_LAUNCH(blur_rows_kernel, blocks_for(total), kThreads, 0, stream)
+  (in, row_scratch, planes, width, height, window);
   SPLAT_CUDA_CHECK_LAUNCH("blur_rows_kernel");
-  blur_columns_kernel<<<blocks_for(total), kThreads, 0, stream>>>(row_scratch, out, planes, width,
-                                                                  height, window);
+  SPLAT_LAUNCH(blur_columns_kernel, blocks_for(total), kThreads, 0, stream)
+  (row_scratch, out, planes, width, height, window);
   SPLAT_CUDA_CHECK_LAUNCH("blur_columns_kernel");
 }
 

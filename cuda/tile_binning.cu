@@ -4,6 +4,7 @@
 #include <cub/device/device_scan.cuh>
 
 #include "core/cuda_check.hpp"
+#include "cuda/launch.cuh"
 #include "cuda/tile_binning.cuh"
 
 namespace splat::cuda {
@@ -76,8 +77,8 @@ void launch_emit_tile_keys(const std::int32_t* tile_rect, const float* depth,
                            const std::uint64_t* pair_end, std::uint32_t count, int tiles_x,
                            std::uint64_t* keys, std::uint32_t* gaussian_ids, cudaStream_t stream) {
   if (count == 0) return;
-  emit_tile_keys_kernel<<<blocks_for(count), kThreads, 0, stream>>>(
-      tile_rect, depth, pair_end, count, tiles_x, keys, gaussian_ids);
+  SPLAT_LAUNCH(emit_tile_keys_kernel, blocks_for(count), kThreads, 0, stream)
+  (tile_rect, depth, pair_end, count, tiles_x, keys, gaussian_ids);
   SPLAT_CUDA_CHECK_LAUNCH("emit_tile_keys_kernel");
 }
 
@@ -115,7 +116,8 @@ void launch_tile_ranges(const std::uint64_t* sorted_keys, std::uint32_t pairs, i
   SPLAT_CUDA_CHECK(cudaMemsetAsync(
       tile_ranges, 0, static_cast<std::size_t>(tiles) * 2 * sizeof(std::uint32_t), stream));
   if (pairs == 0) return;
-  tile_ranges_kernel<<<blocks_for(pairs), kThreads, 0, stream>>>(sorted_keys, pairs, tile_ranges);
+  SPLAT_LAUNCH(tile_ranges_kernel, blocks_for(pairs), kThreads, 0, stream)
+  (sorted_keys, pairs, tile_ranges);
   SPLAT_CUDA_CHECK_LAUNCH("tile_ranges_kernel");
 }
 

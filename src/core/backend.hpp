@@ -64,6 +64,11 @@ class Backend {
   // An event that also keeps when the stream reached it (seconds_since()); dearer on CUDA.
   virtual std::unique_ptr<Event> create_timing_event() = 0;
   virtual DeviceMemoryInfo device_memory() const = 0;
+  // Waits until the device has finished all work of every stream (cudaDeviceSynchronize). The
+  // arena's red zones need it: they write a reused block from the host, which is safe only
+  // once the kernels that used it last have finished. CPU streams are waited for by their
+  // owners, so the CPU backend has nothing to wait for here.
+  virtual void synchronize_device() {}
 };
 
 constexpr const char* backend_kind_name(BackendKind kind) {

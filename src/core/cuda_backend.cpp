@@ -170,6 +170,10 @@ std::unique_ptr<Event> CudaBackend::create_event() {
   return std::make_unique<CudaEvent>();
 }
 
+void CudaBackend::synchronize_device() {
+  SPLAT_CUDA_CHECK(cudaDeviceSynchronize());
+}
+
 DeviceMemoryInfo CudaBackend::device_memory() const {
   DeviceMemoryInfo info;
   SPLAT_CUDA_CHECK(cudaMemGetInfo(&info.free_bytes, &info.total_bytes));

@@ -21,6 +21,7 @@ class CudaBackend final : public Backend {
   std::unique_ptr<Event> create_event() override;
   std::unique_ptr<Event> create_timing_event() override;
   DeviceMemoryInfo device_memory() const override;
+  void synchronize_device() override;
   int device_index() const { return device_; }
 
  private:

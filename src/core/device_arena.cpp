@@ -78,6 +78,9 @@ Buffer DeviceArena::allocate(std::size_t bytes, std::string_view what) {
   if (bytes == 0) return Buffer(nullptr, 0, MemorySpace::Device, nullptr);
   const std::size_t size = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   const std::size_t taken = size + (red_zones_.enabled ? kRedZone : 0);
+  // A block may be handed out again while the kernels that used it last still run (reuse in
+  // stream order is legal); the poison and red zone below are host writes, so they wait.
+  if (red_zones_.enabled) backend_.synchronize_device();
   std::lock_guard lock(mutex_);
   // Best fit keeps large blocks whole for the large working-set buffers.
   auto best = free_blocks_.end();

@@ -39,8 +39,9 @@ std::string resolve_step_schedules(TrainConfig& c, const ConfigSchema& schema) {
   std::string scaled_keys;
   auto scale = [&](const char* key, int& value, int floor) {
     if (factor == 1.0 || schema.was_set(key)) return;
+    const int before = value;
     value = scaled(value, factor, floor);
-    scaled_keys += str_cat(scaled_keys.empty() ? "" : ", ", key, " ", value);
+    if (value != before) scaled_keys += str_cat(scaled_keys.empty() ? "" : ", ", key, " ", value);
   };
   DensifyConfig& d = c.densify;
   scale("densify.from", d.from_step, 0);
@@ -49,6 +50,7 @@ std::string resolve_step_schedules(TrainConfig& c, const ConfigSchema& schema) {
   scale("densify.opacity_reset_every", d.opacity_reset_interval, kMinOpacityResetInterval);
   scale("model.sh_increase_every", c.sh_increase_every, 1);
 
+  const std::vector<int> default_eval = c.eval_at;
   if (!schema.was_set("train.eval_at")) {
     std::vector<int> steps;
     for (int step : c.eval_at) {
@@ -60,12 +62,16 @@ std::string resolve_step_schedules(TrainConfig& c, const ConfigSchema& schema) {
     steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
     c.eval_at = std::move(steps);
   }
+  if (c.eval_at != default_eval) {
+    std::string steps;
+    for (int step : c.eval_at) steps += str_cat(steps.empty() ? "" : " ", step);
+    scaled_keys += str_cat(scaled_keys.empty() ? "" : ", ", "train.eval_at [", steps, "]");
+  }
   if (scaled_keys.empty()) return {};
   char factor_text[32];
   std::snprintf(factor_text, sizeof factor_text, "%.4g", factor);
-  return str_cat("step schedules scaled by ", factor_text,
-                 " (train.schedule_scale: ", c.schedule_scale, ", ", c.iterations,
-                 " steps): ", scaled_keys, ", train.eval_at ", c.eval_at.size(), " steps");
+  return str_cat("step schedules fitted to ", c.iterations, " steps (train.schedule_scale ",
+                 c.schedule_scale, ", factor ", factor_text, "): ", scaled_keys);
 }
 
 }  // namespace splat

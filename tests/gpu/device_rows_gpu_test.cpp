@@ -270,6 +270,7 @@ TEST_CASE("cuda device rows: culling spheres and several cameras as the cpu cull
   CHECK(want[0].size() > 10'000);
   CHECK(want[4].empty());
   CHECK(rows.device->cull(device_set.as<float>(), 0, cameras)[0].empty());
+  device_set = Buffer();
   rows.device->release();
   CHECK(rows.arena.in_use() == before);
 }

@@ -130,7 +130,7 @@ TEST_CASE("train config: step schedules scale with the run unless set by hand", 
   CHECK(d.interval == 100);                 // floored: gradient statistics need views
   CHECK(d.opacity_reset_interval == 3000);  // floored: a reset needs steps to recover
   CHECK(short_run.config.sh_increase_every == 33);
-  CHECK_THAT(short_run.line, Contains("scaled by 0.03333") && Contains("densify.until 500"));
+  CHECK_THAT(short_run.line, Contains("factor 0.03333") && Contains("densify.until 500"));
 
   // A key set by hand keeps its value; the others still scale.
   const Resolved mixed = resolve({"train.iterations=1000", "densify.until=800"});

@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "cuda/emu/emu_options.hpp"
 #include "runtime_test_support.hpp"
 
 using namespace splat::emu::testing;
@@ -97,7 +98,7 @@ TEST_CASE("emu runtime: the device is an H100", "[emu][runtime]") {
   REQUIRE(props.major == 9);
   REQUIRE(props.minor == 0);
   REQUIRE(props.multiProcessorCount == 132);
-  REQUIRE(props.totalGlobalMem == std::size_t{80} << 30);
+  REQUIRE(props.totalGlobalMem == splat::emu::options().device_memory_bytes);  // 4 GiB unless set
   REQUIRE(props.warpSize == 32);
   REQUIRE(props.maxThreadsPerBlock == 1024);
   REQUIRE(props.maxThreadsDim[2] == 64);

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "cuda/emu/emu_options.hpp"
 #include "runtime_test_support.hpp"
 
 using namespace splat::emu::testing;
@@ -34,12 +35,12 @@ TEST_CASE("emu runtime: zero-byte allocations are null pointers", "[emu][runtime
   REQUIRE_CUDA(cudaFreeHost(nullptr));
 }
 
-TEST_CASE("emu runtime: cudaMemGetInfo reports an 80 GiB device less what is allocated",
+TEST_CASE("emu runtime: cudaMemGetInfo reports the emulated device less what is allocated",
           "[emu][runtime]") {
   std::size_t free_before = 0;
   std::size_t total = 0;
   REQUIRE_CUDA(cudaMemGetInfo(&free_before, &total));
-  REQUIRE(total == std::size_t{80} << 30);
+  REQUIRE(total == splat::emu::options().device_memory_bytes);
   {
     Array<char> block(12345);
     std::size_t free_during = 0;

@@ -12,6 +12,7 @@ find_path(SPLAT_EMU_CCCL_INCLUDE_DIR thrust/version.h
           PATHS /usr/local/cuda/include/cccl /usr/include/cccl NO_DEFAULT_PATH)
 
 set(SPLAT_EMU_RUNTIME_SOURCES
+  ${PROJECT_SOURCE_DIR}/cuda/emu/emu_options.cpp
   ${PROJECT_SOURCE_DIR}/cuda/emu/runtime_device.cpp
   ${PROJECT_SOURCE_DIR}/cuda/emu/runtime_errors.cpp
   ${PROJECT_SOURCE_DIR}/cuda/emu/runtime_events.cpp

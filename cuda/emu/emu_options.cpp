@@ -55,6 +55,9 @@ EmuOptions from_environment() {
     o.stack_bytes = parse_bytes("SPLAT_EMU_STACK", stack,
                                 "a byte count such as 65536, 64K or 1M (at least 16K)", 16 << 10,
                                 std::uint64_t{1} << 30);
+  if (const char* delay = std::getenv("SPLAT_EMU_COPY_DELAY_US"))
+    o.copy_delay_us = static_cast<unsigned>(
+        parse_unsigned("SPLAT_EMU_COPY_DELAY_US", delay, "microseconds, such as 2000"));
   if (const char* memory = std::getenv("SPLAT_EMU_DEVICE_MEMORY"))
     o.device_memory_bytes = parse_bytes("SPLAT_EMU_DEVICE_MEMORY", memory,
                                         "a byte count such as 4G or 512M (1M to 1024G)", 1 << 20,

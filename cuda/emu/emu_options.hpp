@@ -20,6 +20,10 @@ struct EmuOptions {
   // SPLAT_EMU_DEVICE_MEMORY (K, M or G suffix): the emulated device's memory. Not an H100's
   // 80 GiB: it is host memory, and "all the GPU has free" budgets take it whole.
   std::size_t device_memory_bytes = std::size_t{4} << 30;
+  // SPLAT_EMU_COPY_DELAY_US: every asynchronous copy waits this long on its stream before it
+  // moves a byte, as over a slow link, so work that should wait for a copy and does not reads
+  // the old bytes (a missing event wait shows as a wrong result without ThreadSanitizer).
+  unsigned copy_delay_us = 0;
 };
 
 // The current settings: from the environment on first use (std::invalid_argument naming the

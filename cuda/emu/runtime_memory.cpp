@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -19,9 +20,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "cuda/emu/cub_device_support.hpp"
+#include "cuda/emu/emu_options.hpp"
 #include "cuda/emu/happens_before.hpp"
 #include "cuda/emu/runtime_device.hpp"
 #include "cuda/emu/runtime_errors.hpp"
@@ -218,6 +221,11 @@ cudaError_t copy(void* dst, const void* src, std::size_t count, cudaMemcpyKind k
   } else {
     work = [dst, src, count] { std::memcpy(dst, src, count); };
   }
+  if (const unsigned delay = options().copy_delay_us; delay > 0 && !blocking)
+    work = [delay, copy = std::move(work)] {
+      std::this_thread::sleep_for(std::chrono::microseconds(delay));
+      copy();
+    };
   const cudaError_t status =
       submit(stream, std::move(work), call, nullptr, blocking ? &done : nullptr);
   if (status != cudaSuccess || !blocking) return status;

@@ -54,7 +54,9 @@ if [[ -d /usr/local/cuda/include/cccl ]]; then
   SPLAT_EMU_ORDER=forward run_ctest build/emu -R '^gpu_tests'
   # Races and missing barriers show as wrong results only under some thread orders: the kernels
   # again in a random order.
-  SPLAT_EMU_ORDER=random:$((RANDOM % 1000)) run_ctest build/emu \
+  order=random:$((RANDOM % 1000))
+  echo "== the kernels' tests again in thread order $order (SPLAT_EMU_ORDER=$order repeats it)"
+  SPLAT_EMU_ORDER=$order run_ctest build/emu \
     -R '^gpu_tests:cuda (renderer|loss|device rows|adam|culling)'
 
   echo "== ThreadSanitizer over the emulation: fibers, streams, events, the backend contract"

@@ -8,6 +8,7 @@ packages=(
   libyaml-cpp-dev catch2 nlohmann-json3-dev libcli11-dev
   libpng-dev libjpeg62-turbo-dev zlib1g-dev
   clang libclang-rt-14-dev  # fuzz targets (libFuzzer) and sanitizers
+  python3                   # the GPU check's folder (trimmed dataset) and the mode tables
 )
 # libtorch is only for the gradient-oracle tests; SPLAT_SKIP_TORCH=1 leaves it out.
 if [[ "${SPLAT_SKIP_TORCH:-0}" != "1" ]]; then packages+=(libtorch-dev); fi

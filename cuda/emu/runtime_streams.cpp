@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "cuda/emu/cub_device_support.hpp"
+#include "cuda/emu/kernel_fault.hpp"
 #include "cuda/emu/runtime_errors.hpp"
 
 namespace splat::emu {
@@ -96,6 +97,8 @@ void run_item(CUstream_st::Item& item) {
   if (item.work && sticky_error() == cudaSuccess) {
     try {
       item.work();
+    } catch (const KernelFault& e) {
+      record_fault(cudaErrorLaunchFailure, e.what());  // it names the kernel already
     } catch (const std::exception& e) {
       record_fault(cudaErrorLaunchFailure, item.what + ": " + e.what());
     } catch (...) {

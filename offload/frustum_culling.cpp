@@ -49,4 +49,18 @@ std::vector<VisibleSet> cull_cameras_cpu(const float* spheres, std::size_t count
   return visible;
 }
 
+void count_visible_cpu(const float* spheres, std::size_t count,
+                       const std::vector<CullingFrustum>& frustums, std::size_t* counts) {
+  for (std::size_t c = 0; c < frustums.size(); ++c) {
+    const CullingFrustum frustum = frustums[c];
+    std::size_t kept = 0;
+#pragma omp parallel for schedule(static) reduction(+ : kept)
+    for (long long i = 0; i < static_cast<long long>(count); ++i) {
+      const float* s = spheres + i * 4;
+      kept += sphere_in_frustum(frustum, s[0], s[1], s[2], s[3]) ? 1 : 0;
+    }
+    counts[c] += kept;
+  }
+}
+
 }  // namespace splat

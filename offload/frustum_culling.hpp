@@ -21,4 +21,9 @@ void build_culling_spheres(const GaussianModel& model, std::size_t begin, std::s
 std::vector<VisibleSet> cull_cameras_cpu(const float* spheres, std::size_t count,
                                          const std::vector<PinholeCamera>& cameras);
 
+// Adds to counts[c] how many of the `count` spheres each frustum keeps: the same test as
+// cull_cameras_cpu, without the id lists (planning needs sizes only, at any N).
+void count_visible_cpu(const float* spheres, std::size_t count,
+                       const std::vector<CullingFrustum>& frustums, std::size_t* counts);
+
 }  // namespace splat

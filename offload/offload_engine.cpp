@@ -49,8 +49,9 @@ std::string format_gbps(double bytes_per_second) {
   return text;
 }
 
-// Gaussians culled on the host to estimate the visible fraction when planning.
-constexpr std::size_t kPlanSample = std::size_t{1} << 20;
+// Sphere tests of the survey after each densification (the whole-run check before the first
+// step makes up to kExactSurveyTests): it only words a later refusal, so a sample is enough.
+constexpr std::size_t kRefreshSurveyTests = std::size_t{1} << 28;
 
 // Rows refreshed per chunk of a culling-set update (bounds the pinned scratch).
 constexpr std::size_t kSphereChunk = std::size_t{1} << 18;
@@ -72,7 +73,7 @@ auto for_view(const std::string& name, std::size_t gaussians, Work&& work) {
 OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compute,
                              ViewRenderer& renderer, std::unique_ptr<DeviceRows> rows,
                              const OffloadOptions& options, const TrainableGaussians& initial,
-                             const ViewSource& train_views)
+                             const ViewSource& train_views, const ViewSource* eval_views)
     : backend_(backend),
       arena_(arena),
       compute_(compute),
@@ -80,6 +81,7 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
       rows_(std::move(rows)),
       options_(options),
       train_views_(train_views),
+      eval_views_(eval_views),
       streamed_geometry_width_(options.resident_geometry ? 0 : kGeometryWidth),
       store_(backend, initial.params.sh_degree),
       adam_(store_, options.untouched, options.resident_geometry),
@@ -133,11 +135,11 @@ void OffloadEngine::adopt_store() {
   completed_step_ = 0;
   for (std::size_t i = 0; i < store_.size(); ++i)
     completed_step_ = std::max(completed_step_, store_.adam_steps(i));
-  rebuild_device_side();
+  rebuild_device_side(/*whole_run=*/true);
   plan_shown_ = false;
 }
 
-void OffloadEngine::rebuild_device_side() {
+void OffloadEngine::rebuild_device_side(bool whole_run) {
   synchronize_all();
   residency_.clear();
   partials_.clear();
@@ -152,7 +154,9 @@ void OffloadEngine::rebuild_device_side() {
   for (OutHalf& h : out_) h.outgoing_geometry = Buffer(), h.outgoing_appearance = Buffer();
   rows_->release();
   renderer_.release_workspaces();  // they regrow after the new layout, not in its way
-  replan();
+  replan(whole_run ? kExactSurveyTests : kRefreshSurveyTests);
+  if ((whole_run && !need_.met_by(plan_.input.budget)) || plan_.capacity == 0)
+    refuse_budget(plan_, need_);
   allocate();
   if (options_.resident_geometry) geometry_.upload(store_, compute_);
   refresh_culling_all();
@@ -187,7 +191,7 @@ DensifyReport OffloadEngine::densify(DensificationStrategy& strategy, int step,
   return report;
 }
 
-void OffloadEngine::replan() {
+void OffloadEngine::replan(std::size_t survey_tests) {
   OffloadPlanInput in;
   in.budget = arena_.budget();
   in.gaussians = store_.size();
@@ -200,35 +204,28 @@ void OffloadEngine::replan() {
   const DeviceRowsScratch scratch = rows_->scratch(options_.whole_model ? 0 : store_.size());
   in.rows_scratch = scratch.fixed;
   in.rows_scratch_per_chunk_row = scratch.per_chunk_row;
-  in.visible_fraction = 1.0;
+  const VisibilitySurvey survey = survey_cameras(survey_tests);
+  in.visible_fraction = options_.whole_model ? 1.0 : survey.largest_fraction();
   plan_ = plan_offload(in);
-  if (!options_.whole_model && store_.size() > 0) {
-    // The scene's visible fraction, for the largest-model estimate: every training camera
-    // culled on the host (the culling set does not exist on the device yet) against an even
-    // sample of at most kPlanSample Gaussians, so re-planning stays cheap at any N.
-    const std::size_t n = store_.size();
-    const std::size_t stride = (n + kPlanSample - 1) / kPlanSample;
-    const std::size_t sampled = (n + stride - 1) / stride;
-    std::vector<float> spheres(sampled * 4);
-#pragma omp parallel for schedule(static)
-    for (long long s = 0; s < static_cast<long long>(sampled); ++s) {
-      const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, s * stride);
-      for (int a = 0; a < 3; ++a) spheres[s * 4 + a] = g[a];
-      spheres[s * 4 + 3] = culling_radius(g + 3);
-    }
-    std::vector<PinholeCamera> cameras;
-    for (std::size_t v = 0; v < train_views_.count(); ++v)
-      cameras.push_back(train_views_.camera(v));
-    const auto visible = cull_cameras_cpu(spheres.data(), sampled, cameras);
-    std::size_t largest = 0;
-    for (const VisibleSet& s : visible) largest = std::max(largest, s.size());
-    in.visible_fraction = static_cast<double>(largest) / static_cast<double>(sampled);
-    plan_ = plan_offload(in);
-  }
-  SPLAT_REQUIRE(plan_.capacity > 0, "offload.gpu_budget (", plan_.input.budget,
-                " bytes) holds no working set next to the ",
-                options_.resident_geometry ? "culling set and resident geometry" : "culling set",
-                " of ", store_.size(), " Gaussians: raise offload.gpu_budget");
+  need_ = need_from(survey);
+}
+
+VisibilitySurvey OffloadEngine::survey_cameras(std::size_t survey_tests) const {
+  // Every training and evaluation camera against the model as it is now, with the culling
+  // test the engine uses: the plan, check_fits and the refusals agree.
+  if (options_.whole_model) return {};
+  std::vector<SurveyCamera> cameras;
+  for (const ViewSource* views : {&train_views_, eval_views_})
+    for (std::size_t v = 0; views && v < views->count(); ++v)
+      cameras.push_back({views->name(v), views->camera(v)});
+  return survey_visibility(StoreModelReader(store_), cameras, survey_tests);
+}
+
+BudgetNeed OffloadEngine::need_from(const VisibilitySurvey& survey) const {
+  const std::size_t n = store_.size();
+  return budget_need(plan_.input, survey, options_.growth.planned(n, completed_step_),
+                     options_.growth.reason(n, completed_step_),
+                     [&](std::size_t culled) { return rows_->scratch(culled); });
 }
 
 void OffloadEngine::allocate() {
@@ -348,8 +345,14 @@ std::vector<VisibleSet> OffloadEngine::cull(const std::vector<PinholeCamera>& ca
 void OffloadEngine::check_fits(const std::vector<VisibleSet>& visible,
                                const std::vector<std::string>& names) {
   for (std::size_t c = 0; c < visible.size(); ++c)
-    if (visible[c].size() > residency_.capacity())
-      refuse_working_set(plan_, names[c], visible[c].size());
+    if (visible[c].size() > residency_.capacity()) {
+      // Training moved the model since the last survey: name what it needs now. Nothing of this
+      // batch has started; earlier work is finished first, and resident geometry brought home.
+      synchronize_all();
+      if (options_.resident_geometry) geometry_.download(store_, compute_);
+      need_ = need_from(survey_cameras(kRefreshSurveyTests));
+      refuse_working_set(plan_, need_, names[c], visible[c].size());
+    }
 }
 
 void OffloadEngine::gather_through(std::size_t chunk) {
@@ -548,6 +551,7 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
   // one-Gaussian placeholder, whose plan would only mislead).
   if (!plan_shown_) {
     log_info(plan_.describe());
+    log_info("offload need: ", need_.describe());
     plan_shown_ = true;
   }
   const std::vector<int>& views = *r.views;

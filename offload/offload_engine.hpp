@@ -23,9 +23,11 @@
 #include "core/backend.hpp"
 #include "core/cpu_stream.hpp"
 #include "core/device_arena.hpp"
+#include "offload/budget_need.hpp"
 #include "offload/device_geometry.hpp"
 #include "offload/device_rows.hpp"
 #include "offload/gaussian_store.hpp"
+#include "offload/model_growth.hpp"
 #include "offload/offload_plan.hpp"
 #include "offload/partial_gradients.hpp"
 #include "offload/row_adam.hpp"
@@ -48,15 +50,19 @@ struct OffloadOptions {
   // renderer's workspaces are taken for them right after each layout (0 pairs: they grow).
   int render_width = 0, render_height = 0;
   std::size_t render_pairs_per_row = 0;
+  // How large the model may grow: the budget a run needs is planned for that size.
+  ModelGrowth growth;
 };
 
 class OffloadEngine final : public BatchExecutor {
  public:
   // `arena` is the whole GPU budget; `compute` is the stream `renderer` works on. Plans the
-  // budget with `train_views`' cameras and refuses if one cannot fit.
+  // budget with the cameras of `train_views` and `eval_views` (may be null) and refuses a budget
+  // that cannot hold every one of them for the whole run.
   OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compute, ViewRenderer& renderer,
                 std::unique_ptr<DeviceRows> rows, const OffloadOptions& options,
-                const TrainableGaussians& initial, const ViewSource& train_views);
+                const TrainableGaussians& initial, const ViewSource& train_views,
+                const ViewSource* eval_views = nullptr);
   ~OffloadEngine() override;
 
   BatchResult run_batch(const BatchRequest& request) override;
@@ -74,6 +80,7 @@ class OffloadEngine final : public BatchExecutor {
   ExecutorMetrics metrics() const override { return metrics_; }
 
   const OffloadPlan& plan() const { return plan_; }
+  const BudgetNeed& need() const { return need_; }
 
  private:
   // Rows cross in chunks of plan_.chunk_rows, alternating between the two halves of a double
@@ -101,13 +108,17 @@ class OffloadEngine final : public BatchExecutor {
     int step = 0;  // the camera (in visiting order) that fetches it
   };
 
-  // After a whole model was loaded into the store: its step, the device side, the plan shown
-  // again before the next batch.
+  // After a whole model was loaded into the store: its step, the device side (refused when the
+  // budget cannot hold the rest of the run), the plan shown again before the next batch.
   void adopt_store();
   // After the store changed size: device side released, budget re-planned, arena laid out
-  // again, culling set rebuilt.
-  void rebuild_device_side();
-  void replan();
+  // again, culling set rebuilt. With `whole_run`, a budget below the need is refused first.
+  void rebuild_device_side(bool whole_run = false);
+  // The plan for the budget, and the need from a survey of every camera on the store's model
+  // (exact up to `survey_tests` sphere tests).
+  void replan(std::size_t survey_tests);
+  VisibilitySurvey survey_cameras(std::size_t survey_tests) const;
+  BudgetNeed need_from(const VisibilitySurvey& survey) const;
   void allocate();
   void refresh_culling(const std::uint32_t* ids, std::size_t count);
   void refresh_culling_all();
@@ -144,6 +155,7 @@ class OffloadEngine final : public BatchExecutor {
   std::unique_ptr<DeviceRows> rows_;
   OffloadOptions options_;
   const ViewSource& train_views_;
+  const ViewSource* eval_views_;
 
   // Geometry floats a streamed row carries: 11, or 0 when geometry stays on the device.
   std::size_t streamed_geometry_width_;
@@ -152,6 +164,7 @@ class OffloadEngine final : public BatchExecutor {
   PartialGradients partials_;
   ResidencyMap residency_;
   OffloadPlan plan_;
+  BudgetNeed need_;
   bool plan_shown_ = false;  // printed at the first batch after a model was pushed or loaded
   int completed_step_ = 0;
 

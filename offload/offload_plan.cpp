@@ -74,19 +74,4 @@ std::string OffloadPlan::describe() const {
                  "%); largest model this budget supports: ", largest_gaussians, " Gaussians");
 }
 
-void refuse_working_set(const OffloadPlan& plan, const std::string& camera, std::size_t visible) {
-  const std::size_t needed = plan.device_bytes_per_gaussian * plan.input.gaussians +
-                             plan.fixed_bytes + visible * plan.slot_bytes;
-  throw BudgetRefusal(
-      str_cat("camera ", camera, " sees ", visible, " Gaussians but offload.gpu_budget (",
-              format_bytes(plan.input.budget), ") leaves a working set of only ", plan.capacity,
-              " (", plan.slot_bytes, " B each after ",
-              format_bytes(plan.device_bytes_per_gaussian * plan.input.gaussians),
-              plan.input.resident_geometry ? " for the culling set and the resident geometry"
-                                           : " for the culling set",
-              "): raise offload.gpu_budget to at least ", format_bytes(needed),
-              plan.input.resident_geometry ? ", set offload.resident: culling" : "",
-              ", or lower model.sh_degree or densify.max_gaussians"));
-}
-
 }  // namespace splat

@@ -45,9 +45,4 @@ OffloadPlan plan_offload(const OffloadPlanInput& input);
 std::size_t culling_bytes_per_gaussian();
 std::size_t streamed_row_bytes(int sh_degree, bool resident_geometry = false);
 
-// The refusal (a BudgetRefusal: callers raise it before changing anything) when `visible`
-// Gaussians must be resident at once and only `capacity` fit.
-[[noreturn]] void refuse_working_set(const OffloadPlan& plan, const std::string& camera,
-                                     std::size_t visible);
-
 }  // namespace splat

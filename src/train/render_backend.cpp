@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "offload/offload_engine.hpp"
 #include "train/cpu_view_renderer.hpp"
+#include "train/planned_growth.hpp"
 
 #if SPLAT_WITH_CUDA
 #include "train/cuda_view_renderer.hpp"
@@ -28,6 +29,7 @@ OffloadOptions offload_options(const TrainConfig& config) {
   o.untouched = parse_untouched_policy(config.offload.untouched);
   o.whole_model = config.mode == "naive";
   o.resident_geometry = config.offload.resident == "geometry";
+  o.growth = planned_growth(config);
   return o;
 }
 
@@ -50,7 +52,7 @@ class CpuRenderBackend final : public RenderBackend {
   // renderer's own workspaces are host memory outside the arena.
   std::unique_ptr<BatchExecutor> make_executor(TrainableGaussians& host, const TrainConfig& config,
                                                const ViewSource& train_views,
-                                               const ViewSource* /*eval_views*/) override {
+                                               const ViewSource* eval_views) override {
     if (!streams_gaussians(config)) return make_resident_executor(make_store(host), *renderer_);
     const std::size_t budget =
         config.offload.gpu_budget > 0 ? config.offload.gpu_budget : std::size_t{2} << 30;
@@ -58,7 +60,7 @@ class CpuRenderBackend final : public RenderBackend {
     compute_ = backend_->create_stream();
     return std::make_unique<OffloadEngine>(*backend_, *arena_, *compute_, *renderer_,
                                            make_cpu_device_rows(*compute_), offload_options(config),
-                                           host, train_views);
+                                           host, train_views, eval_views);
   }
   std::size_t device_budget() const override { return arena_ ? arena_->budget() : 0; }
   std::size_t peak_device_bytes() const override { return arena_ ? arena_->peak() : 0; }
@@ -134,7 +136,7 @@ class CudaRenderBackend final : public RenderBackend {
     plan_render_workspaces({&train_views, eval_views}, options);
     return std::make_unique<OffloadEngine>(*backend_, arena_, *stream_, *renderer_,
                                            make_cuda_device_rows(*backend_, arena_, *stream_),
-                                           options, host, train_views);
+                                           options, host, train_views, eval_views);
   }
   std::size_t device_budget() const override { return arena_.budget(); }
   std::size_t peak_device_bytes() const override { return arena_.peak(); }

@@ -27,6 +27,10 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
                "geometry (also position, scale, rotation, opacity with their Adam state and "
                "gradient sum, 196 bytes; only the SH streams and geometry Adam runs on the "
                "GPU)");
+  s.add_float("offload.plan_growth", &c.offload.plan_growth, 1.0, 1000.0,
+              "the model size a budget is planned for while densification may still add "
+              "Gaussians, as a multiple of the size at the start (or at a resume); unused when "
+              "densify.max_gaussians caps the model, which is then the size planned for");
   s.add_string("scheduler.order", &c.offload.order, {"sampled", "tsp"},
                "camera order within a batch in offload mode: sampled (as drawn) or tsp (so "
                "consecutive cameras share the most Gaussians)");

@@ -47,6 +47,9 @@ struct OffloadConfig {
   std::string resident = "culling";    // what stays on the device for every Gaussian
   std::string order = "tsp";           // camera order within a batch: sampled | tsp
   std::string untouched = "deferred";  // Adam for Gaussians a batch did not see
+  // The model size the budget is planned for while densification may still add Gaussians and
+  // densify.max_gaussians is 0, as a multiple of the current size.
+  float plan_growth = 2.0f;
 };
 
 struct TrainConfig {

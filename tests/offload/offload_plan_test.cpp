@@ -4,6 +4,7 @@
 #include "core/buffer.hpp"
 #include "core/device_arena.hpp"
 #include "offload/copy_bandwidth.hpp"
+#include "offload/budget_need.hpp"
 #include "offload/offload_plan.hpp"
 
 using namespace splat;
@@ -43,7 +44,7 @@ TEST_CASE("offload plan: a refusal says what to change", "[plan]") {
   in.budget = 1 << 20;
   in.gaussians = 5000;
   const OffloadPlan plan = plan_offload(in);
-  CHECK_THROWS_WITH(refuse_working_set(plan, "IMG_1.jpg", 100000),
+  CHECK_THROWS_WITH(refuse_working_set(plan, BudgetNeed{}, "IMG_1.jpg", 100000),
                     Catch::Contains("IMG_1.jpg") && Catch::Contains("raise offload.gpu_budget"));
 }
 
@@ -113,6 +114,6 @@ TEST_CASE("offload plan: resident geometry adds its rows and Adam state to the N
   const std::size_t used = geometry.device_bytes_per_gaussian * in.gaussians +
                            geometry.fixed_bytes + geometry.capacity * geometry.slot_bytes;
   CHECK(used <= in.budget);
-  CHECK_THROWS_WITH(refuse_working_set(geometry, "IMG_2.jpg", 10'000'000),
+  CHECK_THROWS_WITH(refuse_working_set(geometry, BudgetNeed{}, "IMG_2.jpg", 10'000'000),
                     Catch::Contains("offload.resident: culling"));
 }

@@ -68,11 +68,7 @@ class CudaDeviceRows final : public DeviceRows {
   }
 
   DeviceRowsScratch scratch(std::size_t culled_gaussians) const override {
-    DeviceRowsScratch s;
-    s.per_chunk_row = kScratchPerChunkRow;
-    s.fixed = kScratchAllocations * DeviceArena::kAlignment;
-    if (culled_gaussians > 0) s.fixed += cull_temp_bytes(culled_gaussians) + sizeof(std::uint32_t);
-    return s;
+    return cuda_device_rows_scratch(culled_gaussians);
   }
 
   void reserve(std::size_t culled_gaussians, std::size_t chunk_rows) override {
@@ -284,6 +280,14 @@ class CudaDeviceRows final : public DeviceRows {
 };
 
 }  // namespace
+
+DeviceRowsScratch cuda_device_rows_scratch(std::size_t culled_gaussians) {
+  DeviceRowsScratch s;
+  s.per_chunk_row = kScratchPerChunkRow;
+  s.fixed = kScratchAllocations * DeviceArena::kAlignment;
+  if (culled_gaussians > 0) s.fixed += cull_temp_bytes(culled_gaussians) + sizeof(std::uint32_t);
+  return s;
+}
 
 std::unique_ptr<DeviceRows> make_cuda_device_rows(Backend& backend, DeviceArena& arena,
                                                   Stream& compute) {

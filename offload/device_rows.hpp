@@ -101,7 +101,9 @@ class DeviceRows {
 };
 
 std::unique_ptr<DeviceRows> make_cpu_device_rows(Stream& compute);
-// CUDA builds only (offload/cuda_device_rows.cpp): kernels on `compute`, scratch from `arena`.
+// CUDA builds only (offload/cuda_device_rows.cpp): kernels on `compute`, scratch from `arena`;
+// the scratch its scratch() names, without an instance (for plans made before any allocation).
+DeviceRowsScratch cuda_device_rows_scratch(std::size_t culled_gaussians);
 std::unique_ptr<DeviceRows> make_cuda_device_rows(Backend& backend, DeviceArena& arena,
                                                   Stream& compute);
 

@@ -157,6 +157,16 @@ void OffloadEngine::rebuild_device_side(bool whole_run) {
   replan(whole_run ? kExactSurveyTests : kRefreshSurveyTests);
   if ((whole_run && !need_.met_by(plan_.input.budget)) || plan_.capacity == 0)
     refuse_budget(plan_, need_);
+  if (whole_run) {  // the plan the run starts with, for metrics.json
+    ExecutorMetrics::Plan& p = metrics_.plan;
+    p.budget = plan_.input.budget;
+    p.capacity = plan_.capacity;
+    p.allocated_bytes = plan_.allocated_bytes();
+    p.minimum_budget = need_.minimum_budget;
+    p.largest_visible = need_.largest_visible;
+    p.largest_camera = need_.largest_camera;
+    p.planned_gaussians = need_.planned_gaussians;
+  }
   allocate();
   if (options_.resident_geometry) geometry_.upload(store_, compute_);
   refresh_culling_all();
@@ -191,19 +201,27 @@ DensifyReport OffloadEngine::densify(DensificationStrategy& strategy, int step,
   return report;
 }
 
-void OffloadEngine::replan(std::size_t survey_tests) {
+OffloadPlanInput plan_input_for(const OffloadOptions& options, std::size_t budget,
+                                std::size_t gaussians, int sh_degree,
+                                const DeviceRowsScratch& scratch) {
   OffloadPlanInput in;
-  in.budget = arena_.budget();
-  in.gaussians = store_.size();
-  in.sh_degree = store_.sh_degree();
-  in.whole_model = options_.whole_model;
-  in.resident_geometry = options_.resident_geometry;
-  in.sparse_adam = options_.untouched == UntouchedPolicy::Skip;
-  in.render_reserve = options_.render_reserve;
-  in.render_row_bytes = options_.render_row_bytes;
-  const DeviceRowsScratch scratch = rows_->scratch(options_.whole_model ? 0 : store_.size());
+  in.budget = budget;
+  in.gaussians = gaussians;
+  in.sh_degree = sh_degree;
+  in.whole_model = options.whole_model;
+  in.resident_geometry = options.resident_geometry;
+  in.sparse_adam = options.untouched == UntouchedPolicy::Skip;
+  in.render_reserve = options.render_reserve;
+  in.render_row_bytes = options.render_row_bytes;
   in.rows_scratch = scratch.fixed;
   in.rows_scratch_per_chunk_row = scratch.per_chunk_row;
+  return in;
+}
+
+void OffloadEngine::replan(std::size_t survey_tests) {
+  OffloadPlanInput in =
+      plan_input_for(options_, arena_.budget(), store_.size(), store_.sh_degree(),
+                     rows_->scratch(options_.whole_model ? 0 : store_.size()));
   const VisibilitySurvey survey = survey_cameras(survey_tests);
   in.visible_fraction = options_.whole_model ? 1.0 : survey.largest_fraction();
   plan_ = plan_offload(in);

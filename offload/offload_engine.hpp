@@ -54,6 +54,12 @@ struct OffloadOptions {
   ModelGrowth growth;
 };
 
+// The plan input of an engine with `options` (what plan_offload and budget_need take), so that
+// a plan made without an engine (splatstream plan) is the engine's own.
+OffloadPlanInput plan_input_for(const OffloadOptions& options, std::size_t budget,
+                                std::size_t gaussians, int sh_degree,
+                                const DeviceRowsScratch& scratch);
+
 class OffloadEngine final : public BatchExecutor {
  public:
   // `arena` is the whole GPU budget; `compute` is the stream `renderer` works on. Plans the

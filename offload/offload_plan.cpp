@@ -59,6 +59,10 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
   return plan;
 }
 
+std::size_t OffloadPlan::allocated_bytes() const {
+  return device_bytes_per_gaussian * input.gaussians + fixed_bytes + capacity * slot_bytes;
+}
+
 std::string OffloadPlan::describe() const {
   return str_cat("offload plan: budget ", format_bytes(input.budget), "; device ",
                  device_bytes_per_gaussian, " B per Gaussian (N-sized",

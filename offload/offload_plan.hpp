@@ -35,6 +35,8 @@ struct OffloadPlan {
   std::size_t fixed_bytes = 0;  // transfer chunks, row-op scratch, renderer reserve, slack
   std::size_t capacity = 0;     // working-set rows the budget leaves (0: none)
   std::size_t largest_gaussians = 0;
+  // What the layout takes of the arena: the N-sized part, the fixed part and the working set.
+  std::size_t allocated_bytes() const;
   std::string describe() const;
 };
 

@@ -22,6 +22,7 @@ void register_commands(CLI::App& app) {
   register_device_command(app);
   register_info_command(app);
   register_train_command(app);
+  register_plan_command(app);
   register_config_command(app);
   register_generate_command(app);
   register_render_command(app);

@@ -19,6 +19,7 @@ void add_command(CLI::App& app, const char* name, const char* description,
 void register_device_command(CLI::App& app);
 void register_info_command(CLI::App& app);
 void register_train_command(CLI::App& app);
+void register_plan_command(CLI::App& app);
 void register_config_command(CLI::App& app);
 void register_generate_command(CLI::App& app);
 void register_render_command(CLI::App& app);

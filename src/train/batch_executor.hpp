@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/error.hpp"
@@ -59,6 +60,14 @@ struct ExecutorMetrics {
   // Pinned-copy peak measured when the executor started (bytes per second; 0 if not measured).
   double peak_h2d_bytes_per_second = 0, peak_d2h_bytes_per_second = 0;
   std::size_t peak_probe_bytes = 0;
+  // The offload plan the run started with (offload and naive modes): the arena budget, the
+  // working-set rows, what the layout takes of the arena, the smallest budget for the whole run
+  // and the survey it rests on.
+  struct Plan {
+    std::size_t budget = 0, capacity = 0, allocated_bytes = 0, minimum_budget = 0;
+    std::size_t largest_visible = 0, planned_gaussians = 0;
+    std::string largest_camera;
+  } plan;
   std::size_t images = 0;  // training views rendered
   std::size_t batches = 0;
   struct Seconds {

@@ -23,6 +23,13 @@ namespace splat {
 
 namespace {
 
+[[maybe_unused]] std::vector<PinholeCamera> cameras_of(std::initializer_list<const ViewSource*> sources) {
+  std::vector<PinholeCamera> cameras;
+  for (const ViewSource* views : sources)
+    for (std::size_t v = 0; views && v < views->count(); ++v) cameras.push_back(views->camera(v));
+  return cameras;
+}
+
 OffloadOptions offload_options(const TrainConfig& config) {
   OffloadOptions o;
   o.order = parse_view_order(config.offload.order);
@@ -32,6 +39,9 @@ OffloadOptions offload_options(const TrainConfig& config) {
   o.growth = planned_growth(config);
   return o;
 }
+
+// The CPU backend's offload arena when offload.gpu_budget is 0.
+constexpr std::size_t kCpuOffloadBudget = std::size_t{2} << 30;
 
 bool streams_gaussians(const TrainConfig& config) {
   return config.mode == "offload" || config.mode == "naive";
@@ -55,7 +65,7 @@ class CpuRenderBackend final : public RenderBackend {
                                                const ViewSource* eval_views) override {
     if (!streams_gaussians(config)) return make_resident_executor(make_store(host), *renderer_);
     const std::size_t budget =
-        config.offload.gpu_budget > 0 ? config.offload.gpu_budget : std::size_t{2} << 30;
+        config.offload.gpu_budget > 0 ? config.offload.gpu_budget : kCpuOffloadBudget;
     arena_ = std::make_unique<DeviceArena>(*backend_, budget);
     compute_ = backend_->create_stream();
     return std::make_unique<OffloadEngine>(*backend_, *arena_, *compute_, *renderer_,
@@ -87,13 +97,10 @@ constexpr std::size_t kPlannedPairsPerRow = 8;
 // and the largest view, for which the engine takes the workspaces after each layout.
 // cuda_render_workspace_bytes(r) is close to affine in r, so fixed + r * per_row covers it:
 // per_row is the slope from 0 to 2^20 rows, fixed the one-row value.
-void plan_render_workspaces(std::initializer_list<const ViewSource*> sources,
-                            OffloadOptions& options) {
+void plan_render_workspaces(const std::vector<PinholeCamera>& cameras, OffloadOptions& options) {
   constexpr std::size_t kReferenceRows = std::size_t{1} << 20;
   std::set<std::pair<int, int>> sizes;
-  for (const ViewSource* views : sources)
-    for (std::size_t v = 0; views && v < views->count(); ++v)
-      sizes.emplace(views->camera(v).width, views->camera(v).height);
+  for (const PinholeCamera& camera : cameras) sizes.emplace(camera.width, camera.height);
   options.render_pairs_per_row = kPlannedPairsPerRow;
   for (const auto& [width, height] : sizes) {
     if (std::size_t{1} * width * height >
@@ -132,8 +139,8 @@ class CudaRenderBackend final : public RenderBackend {
                                                const ViewSource& train_views,
                                                const ViewSource* eval_views) override {
     if (!streams_gaussians(config)) return make_resident_executor(make_store(host), *renderer_);
-    OffloadOptions options = offload_options(config);
-    plan_render_workspaces({&train_views, eval_views}, options);
+    const OffloadOptions options =
+        offload_options_for(config, BackendKind::Cuda, cameras_of({&train_views, eval_views}));
     return std::make_unique<OffloadEngine>(*backend_, arena_, *stream_, *renderer_,
                                            make_cuda_device_rows(*backend_, arena_, *stream_),
                                            options, host, train_views, eval_views);
@@ -160,6 +167,38 @@ std::size_t resolve_device_budget(const Backend& backend, std::size_t configured
 #endif
 
 }  // namespace
+
+OffloadOptions offload_options_for(const TrainConfig& config, BackendKind kind,
+                                   const std::vector<PinholeCamera>& cameras) {
+  OffloadOptions options = offload_options(config);
+#if SPLAT_WITH_CUDA
+  if (kind == BackendKind::Cuda) plan_render_workspaces(cameras, options);
+#else
+  (void)kind, (void)cameras;
+#endif
+  return options;
+}
+
+DeviceRowsScratch device_rows_scratch(BackendKind kind, std::size_t culled_gaussians) {
+#if SPLAT_WITH_CUDA
+  if (kind == BackendKind::Cuda) return cuda_device_rows_scratch(culled_gaussians);
+#endif
+  (void)kind, (void)culled_gaussians;
+  return {};  // the CPU rows work in the compute stream's own memory
+}
+
+std::size_t offload_budget(const TrainConfig& config, const Backend& backend) {
+  // As the arena keeps it: a multiple of its alignment.
+  if (backend.kind() == BackendKind::Cpu)
+    return (config.offload.gpu_budget > 0 ? config.offload.gpu_budget : kCpuOffloadBudget) /
+           DeviceArena::kAlignment * DeviceArena::kAlignment;
+#if SPLAT_WITH_CUDA
+  return resolve_device_budget(backend, config.offload.gpu_budget) / DeviceArena::kAlignment *
+         DeviceArena::kAlignment;
+#else
+  fail("backend ", backend_kind_name(backend.kind()), " is not built into this binary");
+#endif
+}
 
 std::unique_ptr<RenderBackend> make_render_backend(const TrainConfig& config) {
   std::unique_ptr<Backend> backend = make_backend(config.backend);

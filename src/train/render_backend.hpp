@@ -6,8 +6,12 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/backend.hpp"
+#include "math/camera.hpp"
+#include "offload/device_rows.hpp"
+#include "offload/offload_engine.hpp"
 #include "train/batch_executor.hpp"
 #include "train/parameter_store.hpp"
 #include "train/train_config.hpp"
@@ -34,6 +38,14 @@ class RenderBackend {
   virtual std::size_t device_budget() const = 0;
   virtual std::size_t peak_device_bytes() const = 0;
 };
+
+// What a run's offload engine is given on a backend of `kind`, without making one (for plans
+// made before any allocation): the options (on CUDA the renderer's share of the arena planned
+// for the largest of `cameras`' images), the row ops' scratch, and the arena's budget.
+OffloadOptions offload_options_for(const TrainConfig& config, BackendKind kind,
+                                   const std::vector<PinholeCamera>& cameras);
+DeviceRowsScratch device_rows_scratch(BackendKind kind, std::size_t culled_gaussians);
+std::size_t offload_budget(const TrainConfig& config, const Backend& backend);
 
 // The backend the config's `backend` key selects (`auto` says in one line when it falls back).
 std::unique_ptr<RenderBackend> make_render_backend(const TrainConfig& config);

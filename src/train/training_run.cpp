@@ -7,18 +7,16 @@
 #include <filesystem>
 
 #include "core/byte_size.hpp"
-#include "core/config_schema.hpp"
 #include "core/error.hpp"
 #include "core/host_memory.hpp"
 #include "core/interrupt.hpp"
 #include "core/log.hpp"
 #include "io/checkpoint.hpp"
-#include "io/gaussian_ply.hpp"
 #include "io/image_cache.hpp"
 #include "io/scene.hpp"
-#include "io/scene_initialization.hpp"
 #include "train/progress.hpp"
 #include "train/render_backend.hpp"
+#include "train/run_setup.hpp"
 #include "train/run_outputs.hpp"
 #include "train/trainer.hpp"
 
@@ -28,33 +26,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct ResolvedConfig {
-  TrainConfig config;
-  std::string yaml;
-  std::string schedule_line;                   // what resolve_step_schedules scaled, for the log
-  std::unique_ptr<CheckpointFile> checkpoint;  // mapped; the model is read when loaded
-};
-
-// Checkpoint's configuration first (a resumed run continues as it was set up), then the preset
-// file, then the overrides.
 ResolvedConfig resolve_config(const TrainRunOptions& options) {
-  ResolvedConfig r;
-  ConfigSchema schema;
-  bind_train_config(schema, r.config);
   std::string checkpoint_path = options.resume_from;
   if (checkpoint_path.empty() && options.resume)
     checkpoint_path = RunOutputs::checkpoint_path_in(options.out_dir);
-  if (!checkpoint_path.empty()) {
-    SPLAT_REQUIRE(std::filesystem::exists(checkpoint_path), checkpoint_path,
-                  ": no checkpoint to resume from");
-    r.checkpoint = std::make_unique<CheckpointFile>(checkpoint_path);
-    schema.load_yaml_text(r.checkpoint->config_yaml(), checkpoint_path);
-  }
-  if (!options.config_file.empty()) schema.load_yaml_file(options.config_file);
-  for (const std::string& o : options.overrides) schema.apply_override(o);
-  r.schedule_line = finish_train_config(r.config, schema);
-  r.yaml = schema.to_yaml();
-  return r;
+  return resolve_run_config(options.config_file, options.overrides, checkpoint_path);
 }
 
 nlohmann::json evaluation_json(const Evaluation& e) {
@@ -102,7 +78,15 @@ nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int 
   nlohmann::json per_batch_phases;
   for (const auto& [name, seconds] : phases.items())
     per_batch_phases[name] = seconds.get<double>() * per_batch;
-  return {{"h2d_bytes", m.h2d_bytes},
+  const nlohmann::json plan = {{"budget", m.plan.budget},
+                               {"capacity", m.plan.capacity},
+                               {"allocated_bytes", m.plan.allocated_bytes},
+                               {"minimum_budget", m.plan.minimum_budget},
+                               {"largest_visible", m.plan.largest_visible},
+                               {"largest_camera", m.plan.largest_camera},
+                               {"planned_gaussians", m.plan.planned_gaussians}};
+  return {{"plan", plan},
+          {"h2d_bytes", m.h2d_bytes},
           {"d2h_bytes", m.d2h_bytes},
           {"h2d_bytes_lower_bound", m.h2d_bytes_lower_bound},
           {"d2h_bytes_lower_bound", m.d2h_bytes_lower_bound},
@@ -152,21 +136,12 @@ TrainRunResult run_training(const TrainRunOptions& options) {
     // then loads the whole model from the mapped file to where the executor keeps it.
     const ModelReader& model = resolved.checkpoint->model();
     initial = read_trainable(model, 0, std::min<std::size_t>(model.size(), 1));
-  } else if (!config.init_ply.empty()) {
-    initial.params = read_gaussian_ply(config.init_ply);
-    SPLAT_REQUIRE(initial.params.sh_degree == config.sh_degree, config.init_ply,
-                  ": stores SH degree ", initial.params.sh_degree, " but model.sh_degree is ",
-                  config.sh_degree);
   } else {
-    initial.params = initial_gaussians(scene, config.random_init_count, config.sh_degree,
-                                       config.seed, config.random_init_region == "cameras");
+    initial.params = initial_model(config, scene);
   }
   log_info("initial Gaussians: ",
            resolved.checkpoint ? resolved.checkpoint->model().size() : initial.size(),
-           resolved.checkpoint        ? " (from the checkpoint)"
-           : !config.init_ply.empty() ? " (from " + config.init_ply + ")"
-           : scene.points.empty()     ? " (random)"
-                                      : " (from the sparse points)");
+           resolved.checkpoint ? " (from the checkpoint)" : initial_model_source(config, scene));
 
   // The test views take a quarter of the image budget, the training views the rest.
   ImageCacheOptions train_cache_options = image_cache_options(config.data);

@@ -1,0 +1,48 @@
+#include "train/run_setup.hpp"
+
+#include <filesystem>
+
+#include "core/config_schema.hpp"
+#include "core/error.hpp"
+#include "io/gaussian_ply.hpp"
+#include "io/scene_initialization.hpp"
+#include "train/train_config.hpp"
+
+namespace splat {
+
+ResolvedConfig resolve_run_config(const std::string& config_file,
+                                  const std::vector<std::string>& overrides,
+                                  const std::string& checkpoint_path) {
+  ResolvedConfig r;
+  ConfigSchema schema;
+  bind_train_config(schema, r.config);
+  if (!checkpoint_path.empty()) {
+    SPLAT_REQUIRE(std::filesystem::exists(checkpoint_path), checkpoint_path,
+                  ": no checkpoint to resume from");
+    r.checkpoint = std::make_unique<CheckpointFile>(checkpoint_path);
+    schema.load_yaml_text(r.checkpoint->config_yaml(), checkpoint_path);
+  }
+  if (!config_file.empty()) schema.load_yaml_file(config_file);
+  for (const std::string& o : overrides) schema.apply_override(o);
+  r.schedule_line = finish_train_config(r.config, schema);
+  r.yaml = schema.to_yaml();
+  return r;
+}
+
+GaussianModel initial_model(const TrainConfig& config, const Scene& scene) {
+  if (!config.init_ply.empty()) {
+    GaussianModel model = read_gaussian_ply(config.init_ply);
+    SPLAT_REQUIRE(model.sh_degree == config.sh_degree, config.init_ply, ": stores SH degree ",
+                  model.sh_degree, " but model.sh_degree is ", config.sh_degree);
+    return model;
+  }
+  return initial_gaussians(scene, config.random_init_count, config.sh_degree, config.seed,
+                           config.random_init_region == "cameras");
+}
+
+std::string initial_model_source(const TrainConfig& config, const Scene& scene) {
+  if (!config.init_ply.empty()) return " (from " + config.init_ply + ")";
+  return scene.points.empty() ? " (random)" : " (from the sparse points)";
+}
+
+}  // namespace splat

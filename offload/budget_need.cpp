@@ -57,8 +57,8 @@ std::string format_budget(std::size_t bytes) {
   for (std::size_t u = unit; u > 1; u /= 1024) ++index;
   if (unit == 1) return str_cat(bytes, "B");
   char text[32];
-  std::snprintf(text, sizeof text, "%.2f%s",
-                static_cast<double>(bytes) / static_cast<double>(unit), names[index]);
+  std::snprintf(text, sizeof text, "%.2f%s", static_cast<double>(bytes) / static_cast<double>(unit),
+                names[index]);
   return text;
 }
 
@@ -80,9 +80,9 @@ BudgetNeed budget_need(const OffloadPlanInput& now, const VisibilitySurvey& surv
     // At the planned size the scene keeps the fraction measured now (an assumption: growth
     // spreads where the model already is), plus the drift margin.
     const double fraction = survey.largest_fraction() * (1 + kVisibleDriftMargin);
-    need.planned_visible = std::min(
-        need.planned_gaussians,
-        static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(need.planned_gaussians))));
+    need.planned_visible = std::min(need.planned_gaussians,
+                                    static_cast<std::size_t>(std::ceil(
+                                        fraction * static_cast<double>(need.planned_gaussians))));
   }
   OffloadPlanInput planned = now;
   planned.gaussians = need.planned_gaussians;
@@ -99,16 +99,17 @@ bool BudgetNeed::met_by(std::size_t budget) const {
 }
 
 std::string BudgetNeed::describe() const {
-  const double percent =
-      gaussians > 0 ? std::round(1000.0 * static_cast<double>(largest_visible) /
-                                 static_cast<double>(gaussians)) / 10
-                    : 0.0;
+  const double percent = gaussians > 0 ? std::round(1000.0 * static_cast<double>(largest_visible) /
+                                                    static_cast<double>(gaussians)) /
+                                             10
+                                       : 0.0;
   return str_cat("largest visible set ", largest_visible, " of ", gaussians, " Gaussians (",
                  percent, "%",
                  largest_camera.empty() ? std::string() : ", camera " + largest_camera, "; ",
                  survey_method, "); planned for ", planned_gaussians, " Gaussians (", growth,
-                 "), a working set of ", planned_visible, " (",
-                 kVisibleDriftMargin * 100, "% over that share for drift in training); minimum offload.gpu_budget=", format_budget(minimum_budget));
+                 "), a working set of ", planned_visible, " (", kVisibleDriftMargin * 100,
+                 "% over that share for drift in training); minimum offload.gpu_budget=",
+                 format_budget(minimum_budget));
 }
 
 namespace {
@@ -127,32 +128,31 @@ void refuse_budget(const OffloadPlan& plan, const BudgetNeed& need) {
                          plan.largest_gaussians < need.planned_gaussians;
   throw BudgetRefusal(str_cat(
       "offload.gpu_budget (", format_bytes(plan.input.budget), ") cannot hold this run: ",
-      need.largest_camera.empty() ? std::string("every camera")
-                                  : "camera " + need.largest_camera,
+      need.largest_camera.empty() ? std::string("every camera") : "camera " + need.largest_camera,
       " sees ", need.largest_visible, " of ", need.gaussians, " Gaussians (", need.survey_method,
       ") and the model is planned for ", need.planned_gaussians, " (", need.growth,
       "), a working set of ", need.planned_visible, " rows of ", plan.slot_bytes,
       " B: set offload.gpu_budget=", format_budget(need.minimum_budget), " or more",
-      cap_helps ? str_cat(" (or keep this budget with densify.max_gaussians=",
-                          plan.largest_gaussians,
-                          ", the most it holds at this scene's visible fraction)")
-                : std::string(),
+      cap_helps
+          ? str_cat(" (or keep this budget with densify.max_gaussians=", plan.largest_gaussians,
+                    ", the most it holds at this scene's visible fraction)")
+          : std::string(),
       what_else(plan)));
 }
 
 void refuse_working_set(const OffloadPlan& plan, const BudgetNeed& need, const std::string& camera,
                         std::size_t visible) {
-  throw BudgetRefusal(str_cat(
-      "camera ", camera, " sees ", visible, " Gaussians but offload.gpu_budget (",
-      format_bytes(plan.input.budget), ") leaves a working set of only ", plan.capacity, " (",
-      plan.slot_bytes, " B each after ",
-      format_bytes(plan.device_bytes_per_gaussian * plan.input.gaussians),
-      plan.input.resident_geometry ? " for the culling set and the resident geometry"
-                                   : " for the culling set",
-      "): raise offload.gpu_budget to at least ", format_budget(need.minimum_budget),
-      " (every camera's visible set at the current ", need.gaussians,
-      " Gaussians, largest ", need.largest_visible, ", with room for ", need.planned_gaussians,
-      ": ", need.growth, ")", what_else(plan)));
+  throw BudgetRefusal(
+      str_cat("camera ", camera, " sees ", visible, " Gaussians but offload.gpu_budget (",
+              format_bytes(plan.input.budget), ") leaves a working set of only ", plan.capacity,
+              " (", plan.slot_bytes, " B each after ",
+              format_bytes(plan.device_bytes_per_gaussian * plan.input.gaussians),
+              plan.input.resident_geometry ? " for the culling set and the resident geometry"
+                                           : " for the culling set",
+              "): raise offload.gpu_budget to at least ", format_budget(need.minimum_budget),
+              " (every camera's visible set at the current ", need.gaussians,
+              " Gaussians, largest ", need.largest_visible, ", with room for ",
+              need.planned_gaussians, ": ", need.growth, ")", what_else(plan)));
 }
 
 }  // namespace splat

@@ -22,7 +22,7 @@ struct BudgetNeed {
   std::size_t gaussians = 0;        // N now
   std::size_t largest_visible = 0;  // the most one camera sees now (survey)
   std::string largest_camera;
-  std::string survey_method;        // exact, or how it was sampled
+  std::string survey_method;  // exact, or how it was sampled
   std::size_t planned_gaussians = 0;
   std::string growth;               // why that size
   std::size_t planned_visible = 0;  // working-set rows the planned model needs

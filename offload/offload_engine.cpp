@@ -219,9 +219,8 @@ OffloadPlanInput plan_input_for(const OffloadOptions& options, std::size_t budge
 }
 
 void OffloadEngine::replan(std::size_t survey_tests) {
-  OffloadPlanInput in =
-      plan_input_for(options_, arena_.budget(), store_.size(), store_.sh_degree(),
-                     rows_->scratch(options_.whole_model ? 0 : store_.size()));
+  OffloadPlanInput in = plan_input_for(options_, arena_.budget(), store_.size(), store_.sh_degree(),
+                                       rows_->scratch(options_.whole_model ? 0 : store_.size()));
   const VisibilitySurvey survey = survey_cameras(survey_tests);
   in.visible_fraction = options_.whole_model ? 1.0 : survey.largest_fraction();
   plan_ = plan_offload(in);

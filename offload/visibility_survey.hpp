@@ -22,7 +22,7 @@ struct SurveyCamera {
 struct VisibilitySurvey {
   std::size_t gaussians = 0;  // N of the surveyed model
   std::size_t cameras = 0;
-  std::size_t stride = 1;           // every stride-th Gaussian was culled; 1: all (exact)
+  std::size_t stride = 1;            // every stride-th Gaussian was culled; 1: all (exact)
   std::vector<std::size_t> visible;  // per camera: exact, or the sample's upper bound
   std::size_t largest = 0;           // max of `visible`
   std::string largest_camera;        // the camera with it (the first of equals)

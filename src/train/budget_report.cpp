@@ -6,14 +6,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/backend_select.hpp"
 #include "core/byte_size.hpp"
 #include "core/error.hpp"
+#include "io/scene.hpp"
 #include "offload/budget_need.hpp"
 #include "offload/offload_engine.hpp"
 #include "offload/offload_plan.hpp"
 #include "train/planned_growth.hpp"
-#include "core/backend_select.hpp"
-#include "io/scene.hpp"
 #include "train/render_backend.hpp"
 #include "train/run_setup.hpp"
 
@@ -39,8 +39,8 @@ ModePlan resident_plan(const TrainConfig& config, BackendKind backend, std::size
   p.mode = "resident";
   p.budget_key = "device.memory_budget";
   p.budget = budget;
-  const std::size_t store = 4 * floats_per_gaussian(config.sh_degree) * sizeof(float) +
-                            3 * sizeof(float);
+  const std::size_t store =
+      4 * floats_per_gaussian(config.sh_degree) * sizeof(float) + 3 * sizeof(float);
   if (backend == BackendKind::Cpu) {
     p.host_bytes_per_gaussian = store;
     p.working_set = gaussians;
@@ -58,10 +58,9 @@ ModePlan resident_plan(const TrainConfig& config, BackendKind backend, std::size
 
 }  // namespace
 
-BudgetReport make_budget_report(const TrainConfig& config, BackendKind backend,
-                                std::size_t budget, std::size_t resident_budget,
-                                const ModelReader& model, const std::vector<SurveyCamera>& cameras,
-                                int step) {
+BudgetReport make_budget_report(const TrainConfig& config, BackendKind backend, std::size_t budget,
+                                std::size_t resident_budget, const ModelReader& model,
+                                const std::vector<SurveyCamera>& cameras, int step) {
   BudgetReport report;
   report.backend = backend_kind_name(backend);
   report.gaussians = model.size();
@@ -80,18 +79,17 @@ BudgetReport make_budget_report(const TrainConfig& config, BackendKind backend,
     const char* resident;
   };
   OffloadOptions render_share;
-  for (const Streamed& s : {Streamed{"naive", "naive", "culling"},
-                            Streamed{"offload", "offload", "culling"},
-                            Streamed{"offload-geometry", "offload", "geometry"}}) {
+  for (const Streamed& s :
+       {Streamed{"naive", "naive", "culling"}, Streamed{"offload", "offload", "culling"},
+        Streamed{"offload-geometry", "offload", "geometry"}}) {
     TrainConfig c = config;
     c.mode = s.mode;
     c.offload.resident = s.resident;
     const OffloadOptions options = offload_options_for(c, backend, views);
     render_share = options;
     const auto scratch = [&](std::size_t culled) { return device_rows_scratch(backend, culled); };
-    OffloadPlanInput in =
-        plan_input_for(options, budget, report.gaussians, report.sh_degree,
-                       scratch(options.whole_model ? 0 : report.gaussians));
+    OffloadPlanInput in = plan_input_for(options, budget, report.gaussians, report.sh_degree,
+                                         scratch(options.whole_model ? 0 : report.gaussians));
     in.visible_fraction = options.whole_model ? 1.0 : report.visible_fraction;
     const OffloadPlan plan = plan_offload(in);
     const BudgetNeed need =
@@ -110,34 +108,35 @@ BudgetReport make_budget_report(const TrainConfig& config, BackendKind backend,
     p.fits = need.met_by(budget) && plan.capacity > 0;
     report.modes.push_back(p);
   }
-  report.modes.insert(report.modes.begin(),
-                      resident_plan(config, backend, resident_budget, report.gaussians,
-                                    report.planned_gaussians, render_share.render_row_bytes,
-                                    render_share.render_reserve));
+  report.modes.insert(
+      report.modes.begin(),
+      resident_plan(config, backend, resident_budget, report.gaussians, report.planned_gaussians,
+                    render_share.render_row_bytes, render_share.render_reserve));
   return report;
 }
 
 std::string BudgetReport::text() const {
-  std::string out = str_cat(
-      "model: ", gaussians, " Gaussians, SH degree ", sh_degree, "; backend ", backend, "\n",
-      "largest visible set: ", survey.largest, " (",
-      std::round(visible_fraction * 1000) / 10, "%) at camera ", survey.largest_camera, "; ",
-      survey.method(), "\n", "planned for ", planned_gaussians, " Gaussians: ", growth, "\n\n");
+  std::string out = str_cat("model: ", gaussians, " Gaussians, SH degree ", sh_degree, "; backend ",
+                            backend, "\n", "largest visible set: ", survey.largest, " (",
+                            std::round(visible_fraction * 1000) / 10, "%) at camera ",
+                            survey.largest_camera, "; ", survey.method(), "\n", "planned for ",
+                            planned_gaussians, " Gaussians: ", growth, "\n\n");
   char line[256];
   std::snprintf(line, sizeof line, "%-17s %11s %9s %10s %12s %13s %13s %14s  %s\n", "mode",
                 "device B/G", "B/row", "host B/G", "working set", "laid out", "minimum",
                 "largest N", "budget");
   out += line;
   for (const ModePlan& m : modes) {
-    const bool device = m.budget > 0 && (m.device_bytes_per_gaussian > 0 || m.device_bytes_per_row > 0);
-    std::snprintf(line, sizeof line, "%-17s %11zu %9zu %10zu %12zu %13s %13s %14zu  %s\n",
-                  m.mode.c_str(), m.device_bytes_per_gaussian, m.device_bytes_per_row,
-                  m.host_bytes_per_gaussian, m.working_set,
-                  device ? format_bytes(m.allocated_bytes).c_str() : "-",
-                  device ? format_budget(m.minimum_budget).c_str() : "-", m.largest_gaussians,
-                  device ? str_cat(m.budget_key, "=", format_bytes(m.budget),
-                                   m.fits ? "" : " (too small)").c_str()
-                         : "(no device)");
+    const bool device =
+        m.budget > 0 && (m.device_bytes_per_gaussian > 0 || m.device_bytes_per_row > 0);
+    std::snprintf(
+        line, sizeof line, "%-17s %11zu %9zu %10zu %12zu %13s %13s %14zu  %s\n", m.mode.c_str(),
+        m.device_bytes_per_gaussian, m.device_bytes_per_row, m.host_bytes_per_gaussian,
+        m.working_set, device ? format_bytes(m.allocated_bytes).c_str() : "-",
+        device ? format_budget(m.minimum_budget).c_str() : "-", m.largest_gaussians,
+        device ? str_cat(m.budget_key, "=", format_bytes(m.budget), m.fits ? "" : " (too small)")
+                     .c_str()
+               : "(no device)");
     out += line;
   }
   out +=
@@ -162,16 +161,19 @@ std::string BudgetReport::json() const {
                           {"largest_gaussians", m.largest_gaussians},
                           {"fits", m.fits}};
   const nlohmann::json report = {{"backend", backend},
-          {"gaussians", gaussians},
-          {"sh_degree", sh_degree},
-          {"largest_visible", survey.largest},
-          {"largest_camera", survey.largest_camera},
-          {"visible_fraction", visible_fraction},
-          {"survey", {{"exact", survey.exact()}, {"stride", survey.stride},
-                      {"cameras", survey.cameras}, {"method", survey.method()}}},
-          {"planned_gaussians", planned_gaussians},
-          {"growth", growth},
-          {"modes", modes_json}};
+                                 {"gaussians", gaussians},
+                                 {"sh_degree", sh_degree},
+                                 {"largest_visible", survey.largest},
+                                 {"largest_camera", survey.largest_camera},
+                                 {"visible_fraction", visible_fraction},
+                                 {"survey",
+                                  {{"exact", survey.exact()},
+                                   {"stride", survey.stride},
+                                   {"cameras", survey.cameras},
+                                   {"method", survey.method()}}},
+                                 {"planned_gaussians", planned_gaussians},
+                                 {"growth", growth},
+                                 {"modes", modes_json}};
   return report.dump(2) + "\n";
 }
 
@@ -206,9 +208,9 @@ DatasetPlan plan_dataset(const std::string& data_dir, const std::string& config_
   DatasetPlan plan;
   plan.train_views = scene.train.size();
   plan.test_views = scene.test.size();
-  plan.report = make_budget_report(config, backend->kind(), offload_budget(config, *backend),
-                                   resident_budget, *model, cameras,
-                                   resolved.checkpoint ? resolved.checkpoint->step() : 0);
+  plan.report =
+      make_budget_report(config, backend->kind(), offload_budget(config, *backend), resident_budget,
+                         *model, cameras, resolved.checkpoint ? resolved.checkpoint->step() : 0);
   return plan;
 }
 

@@ -15,15 +15,15 @@
 namespace splat {
 
 struct ModePlan {
-  std::string mode;                        // resident, naive, offload, offload-geometry
-  std::string budget_key;                  // the key whose budget it is planned against
-  std::size_t budget = 0;                  // that key's value as a run takes it
+  std::string mode;                           // resident, naive, offload, offload-geometry
+  std::string budget_key;                     // the key whose budget it is planned against
+  std::size_t budget = 0;                     // that key's value as a run takes it
   std::size_t device_bytes_per_gaussian = 0;  // N-sized device memory
   std::size_t device_bytes_per_row = 0;       // per working-set row (0: resident)
   std::size_t host_bytes_per_gaussian = 0;
-  std::size_t working_set = 0;       // rows the budget holds (resident: the model)
-  std::size_t allocated_bytes = 0;   // what the run lays out in the budget at the start
-  std::size_t minimum_budget = 0;    // for the whole run (the planned size)
+  std::size_t working_set = 0;        // rows the budget holds (resident: the model)
+  std::size_t allocated_bytes = 0;    // what the run lays out in the budget at the start
+  std::size_t minimum_budget = 0;     // for the whole run (the planned size)
   std::size_t largest_gaussians = 0;  // the most this budget holds at the visible fraction
   bool fits = false;                  // budget >= minimum_budget
 };
@@ -41,12 +41,12 @@ struct BudgetReport {
   std::string json() const;  // the same, for scripts
 };
 
-// `cameras`: every training and evaluation camera; `step`: the steps already done (a resume). `budget` is the arena a streamed mode takes
-// (offload_budget), `resident_budget` a resident run's (0 on the CPU backend: no device).
-BudgetReport make_budget_report(const TrainConfig& config, BackendKind backend,
-                                std::size_t budget, std::size_t resident_budget,
-                                const ModelReader& model, const std::vector<SurveyCamera>& cameras,
-                                int step = 0);
+// `cameras`: every training and evaluation camera; `step`: the steps already done (a resume).
+// `budget` is the arena a streamed mode takes (offload_budget), `resident_budget` a resident run's
+// (0 on the CPU backend: no device).
+BudgetReport make_budget_report(const TrainConfig& config, BackendKind backend, std::size_t budget,
+                                std::size_t resident_budget, const ModelReader& model,
+                                const std::vector<SurveyCamera>& cameras, int step = 0);
 
 // What `splatstream plan` prints: the dataset loaded with the run's configuration (a checkpoint's,
 // the preset, the overrides), the model the run would start from, every training and test

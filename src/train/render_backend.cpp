@@ -23,7 +23,8 @@ namespace splat {
 
 namespace {
 
-[[maybe_unused]] std::vector<PinholeCamera> cameras_of(std::initializer_list<const ViewSource*> sources) {
+[[maybe_unused]] std::vector<PinholeCamera> cameras_of(
+    std::initializer_list<const ViewSource*> sources) {
   std::vector<PinholeCamera> cameras;
   for (const ViewSource* views : sources)
     for (std::size_t v = 0; views && v < views->count(); ++v) cameras.push_back(views->camera(v));

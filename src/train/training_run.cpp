@@ -16,8 +16,8 @@
 #include "io/scene.hpp"
 #include "train/progress.hpp"
 #include "train/render_backend.hpp"
-#include "train/run_setup.hpp"
 #include "train/run_outputs.hpp"
+#include "train/run_setup.hpp"
 #include "train/trainer.hpp"
 
 namespace splat {

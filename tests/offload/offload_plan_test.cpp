@@ -3,8 +3,8 @@
 #include "core/backend_select.hpp"
 #include "core/buffer.hpp"
 #include "core/device_arena.hpp"
-#include "offload/copy_bandwidth.hpp"
 #include "offload/budget_need.hpp"
+#include "offload/copy_bandwidth.hpp"
 #include "offload/offload_plan.hpp"
 
 using namespace splat;

@@ -7,6 +7,7 @@
 #include "core/config_schema.hpp"
 #include "core/error.hpp"
 #include "strict_yaml.hpp"
+#include "train/planned_growth.hpp"
 #include "train/train_config.hpp"
 
 using namespace splat;
@@ -165,4 +166,23 @@ TEST_CASE("train config: the effective configuration is strict YAML and reads ba
   CHECK(reread.iterations == 1000);
   CHECK(reread.offload.order == "sampled");
   CHECK(reread.densify.from_step == 17);
+}
+
+TEST_CASE("planned growth: the last densification step and the size planned for", "[config]") {
+  TrainConfig c;
+  c.iterations = 30000;
+  CHECK(last_densification_step(c) == 14900);  // from 500, until 15000, every 100
+  c.iterations = 7000;
+  CHECK(last_densification_step(c) == 7000);
+  c.densify.from_step = 7000;
+  CHECK(last_densification_step(c) == 0);  // nothing after `from` within the run
+  c.densify.from_step = 500;
+  c.densify.until_step = 500;
+  CHECK(last_densification_step(c) == 0);
+  c.densify.until_step = 15000;
+  c.offload.plan_growth = 3;
+  CHECK(planned_growth(c).planned(1000, 0) == 3000);
+  CHECK(planned_growth(c).planned(1000, 7000) == 1000);
+  c.densify.max_gaussians = 1500;
+  CHECK(planned_growth(c).planned(1000, 0) == 1500);
 }

@@ -132,7 +132,8 @@ std::string BudgetReport::text() const {
     std::snprintf(
         line, sizeof line, "%-17s %11zu %9zu %10zu %12zu %13s %13s %14zu  %s\n", m.mode.c_str(),
         m.device_bytes_per_gaussian, m.device_bytes_per_row, m.host_bytes_per_gaussian,
-        m.working_set, device ? format_bytes(m.allocated_bytes).c_str() : "-",
+        m.working_set,
+        device && m.allocated_bytes > 0 ? format_bytes(m.allocated_bytes).c_str() : "-",
         device ? format_budget(m.minimum_budget).c_str() : "-", m.largest_gaussians,
         device ? str_cat(m.budget_key, "=", format_bytes(m.budget), m.fits ? "" : " (too small)")
                      .c_str()

@@ -131,8 +131,12 @@ void refuse_budget(const OffloadPlan& plan, const BudgetNeed& need) {
       need.largest_camera.empty() ? std::string("every camera") : "camera " + need.largest_camera,
       " sees ", need.largest_visible, " of ", need.gaussians, " Gaussians (", need.survey_method,
       ") and the model is planned for ", need.planned_gaussians, " (", need.growth,
-      "), a working set of ", need.planned_visible, " rows of ", plan.slot_bytes,
-      " B: set offload.gpu_budget=", format_budget(need.minimum_budget), " or more",
+      "), a working set of ", need.planned_visible, " rows of ", plan.slot_bytes, " B after ",
+      format_bytes(plan.device_bytes_per_gaussian * plan.input.gaussians),
+      plan.input.resident_geometry ? " for the culling set and the resident geometry"
+                                   : " for the culling set",
+      ": raise offload.gpu_budget to at least ", format_budget(need.minimum_budget),
+      " (--set offload.gpu_budget=", format_budget(need.minimum_budget), ")",
       cap_helps
           ? str_cat(" (or keep this budget with densify.max_gaussians=", plan.largest_gaussians,
                     ", the most it holds at this scene's visible fraction)")

@@ -33,20 +33,16 @@ inline TrainRunOptions run_options(const fs::path& out, int iterations,
   TrainRunOptions o;
   o.data_dir = kLego;
   o.out_dir = out.string();
-  o.overrides = {"backend=cpu",
-                 "data.resolution=8",
+  o.overrides = {"backend=cpu", "data.resolution=8",
                  "train.iterations=" + std::to_string(iterations),
-                 "train.eval_at=[" + std::to_string(iterations) + "]",
-                 "train.batch_size=4",
-                 "model.sh_degree=1",
-                 "model.random_init_count=20000",
+                 "train.eval_at=[" + std::to_string(iterations) + "]", "train.batch_size=4",
+                 "model.sh_degree=1", "model.random_init_count=20000",
                  "model.random_init_region=cameras",  // each camera sees a part of them
-                 "model.sh_increase_every=40",
-                 "densify.from=20",
-                 "densify.interval=30",
-                 "densify.opacity_reset_every=90",
-                 "densify.until=" + std::to_string(iterations),
-                 "seed=11"};
+                 "model.sh_increase_every=40", "densify.from=20", "densify.interval=30",
+                 "densify.opacity_reset_every=90", "densify.until=" + std::to_string(iterations),
+                 // The budgets here are tight on purpose (rows leave and come back): plan them
+                 // for the model as loaded, not for the default doubling.
+                 "offload.plan_growth=1", "seed=11"};
   o.overrides.insert(o.overrides.end(), extra.begin(), extra.end());
   return o;
 }

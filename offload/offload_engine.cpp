@@ -49,8 +49,8 @@ std::string format_gbps(double bytes_per_second) {
   return text;
 }
 
-// Sphere tests of the survey after each densification (the whole-run check before the first
-// step makes up to kExactSurveyTests): it only words a later refusal, so a sample is enough.
+// Sphere tests of a survey made mid-run to word a refusal (the whole-run check before the first
+// step makes up to kExactSurveyTests): a sample with its margin is enough there.
 constexpr std::size_t kRefreshSurveyTests = std::size_t{1} << 28;
 
 // Rows refreshed per chunk of a culling-set update (bounds the pinned scratch).
@@ -154,7 +154,7 @@ void OffloadEngine::rebuild_device_side(bool whole_run) {
   for (OutHalf& h : out_) h.outgoing_geometry = Buffer(), h.outgoing_appearance = Buffer();
   rows_->release();
   renderer_.release_workspaces();  // they regrow after the new layout, not in its way
-  replan(whole_run ? kExactSurveyTests : kRefreshSurveyTests);
+  replan(whole_run);
   if ((whole_run && !need_.met_by(plan_.input.budget)) || plan_.capacity == 0)
     refuse_budget(plan_, need_);
   if (whole_run) {  // the plan the run starts with, for metrics.json
@@ -218,13 +218,23 @@ OffloadPlanInput plan_input_for(const OffloadOptions& options, std::size_t budge
   return in;
 }
 
-void OffloadEngine::replan(std::size_t survey_tests) {
+void OffloadEngine::replan(bool whole_run) {
   OffloadPlanInput in = plan_input_for(options_, arena_.budget(), store_.size(), store_.sh_degree(),
                                        rows_->scratch(options_.whole_model ? 0 : store_.size()));
-  const VisibilitySurvey survey = survey_cameras(survey_tests);
-  in.visible_fraction = options_.whole_model ? 1.0 : survey.largest_fraction();
+  if (whole_run) {
+    // Before the first step (or a resume): every camera on the model loaded, exactly where
+    // that is cheap. The need it gives is checked by the caller and kept for the refusals.
+    const VisibilitySurvey survey = survey_cameras(kExactSurveyTests);
+    in.visible_fraction = options_.whole_model ? 1.0 : survey.largest_fraction();
+    plan_ = plan_offload(in);
+    need_ = need_from(survey);
+    return;
+  }
+  // After a densification the layout follows the new N. The fraction only feeds the
+  // largest-model estimate, so it is kept; check_fits surveys again if a camera no longer fits.
+  in.visible_fraction = plan_.input.visible_fraction;
   plan_ = plan_offload(in);
-  need_ = need_from(survey);
+  if (plan_.capacity == 0) need_ = need_from(survey_cameras(kRefreshSurveyTests));
 }
 
 VisibilitySurvey OffloadEngine::survey_cameras(std::size_t survey_tests) const {

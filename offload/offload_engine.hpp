@@ -120,9 +120,9 @@ class OffloadEngine final : public BatchExecutor {
   // After the store changed size: device side released, budget re-planned, arena laid out
   // again, culling set rebuilt. With `whole_run`, a budget below the need is refused first.
   void rebuild_device_side(bool whole_run = false);
-  // The plan for the budget, and the need from a survey of every camera on the store's model
-  // (exact up to `survey_tests` sphere tests).
-  void replan(std::size_t survey_tests);
+  // The plan for the budget; with `whole_run`, also the need from a survey of every camera on
+  // the store's model (after a densification the layout only: the refusals survey anew).
+  void replan(bool whole_run);
   VisibilitySurvey survey_cameras(std::size_t survey_tests) const;
   BudgetNeed need_from(const VisibilitySurvey& survey) const;
   void allocate();

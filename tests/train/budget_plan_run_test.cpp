@@ -11,6 +11,7 @@
 #include "../tools/city_test_support.hpp"
 #include "core/byte_size.hpp"
 #include "core/error.hpp"
+#include "io/checkpoint.hpp"
 #include "offload/budget_need.hpp"
 #include "temp_dir.hpp"
 #include "train/budget_report.hpp"
@@ -20,6 +21,15 @@ using namespace splat;
 namespace fs = std::filesystem;
 
 namespace {
+
+// The budget a refusal names: "... raise offload.gpu_budget to at least 16.81MiB ...".
+std::size_t named_budget(const std::string& message) {
+  const std::string lead = "to at least ";
+  const std::size_t at = message.find(lead);
+  REQUIRE(at != std::string::npos);
+  const std::size_t begin = at + lead.size();
+  return parse_bytes(message.substr(begin, message.find_first_of(" (", begin) - begin));
+}
 
 const ModePlan& mode(const BudgetReport& report, const std::string& name) {
   for (const ModePlan& m : report.modes)
@@ -98,5 +108,42 @@ TEST_CASE("budget plan: the minimum trains a street city's epoch, 1% less is ref
     CHECK_THROWS_WITH(run_training(run), Catch::Contains("offload.gpu_budget=" + minimum_text) &&
                                              Catch::Contains(report.survey.largest_camera));
     CHECK_FALSE(fs::exists(dir.path() / "refused" / "checkpoints" / "latest.ckpt"));
+  }
+
+  SECTION("growth past the plan: the refusal mid-run names a budget with headroom") {
+    // Densification every third step at a low threshold: the model more than doubles, past
+    // what offload.plan_growth (2x) planned for.
+    for (const char* o : {"densify.from=1", "densify.interval=3", "densify.until=40",
+                          "densify.grad_threshold=0.00002", "densify.opacity_reset_every=1000",
+                          "train.iterations=40"})
+      overrides.push_back(o);
+    const std::size_t start =
+        mode(plan_dataset(data.string(), "", overrides, "").report, "offload").minimum_budget;
+    TrainRunOptions run;
+    run.data_dir = data.string();
+    run.out_dir = (dir.path() / "growing").string();
+    run.overrides = overrides;
+    run.overrides.push_back("offload.gpu_budget=" + format_budget(start));
+    std::string refusal;
+    try {
+      run_training(run);
+    } catch (const BudgetRefusal& e) {
+      refusal = e.what();
+    }
+    REQUIRE_FALSE(refusal.empty());
+    CHECK_THAT(refusal, Catch::Contains("with room for") && Catch::Contains("--resume"));
+    const fs::path checkpoint = dir.path() / "growing" / "checkpoints" / "latest.ckpt";
+    const int refused_after = CheckpointFile(checkpoint.string()).step();
+    const std::size_t named = named_budget(refusal);
+    CHECK(named > start);
+    // Resuming with the named budget trains past the refused step (the growth planned from
+    // there is again 2x, so this run may be refused later, but not at once).
+    run.resume = true;
+    run.overrides.push_back("offload.gpu_budget=" + format_budget(named));
+    try {
+      run_training(run);
+    } catch (const BudgetRefusal&) {
+    }
+    CHECK(CheckpointFile(checkpoint.string()).step() > refused_after + 1);
   }
 }

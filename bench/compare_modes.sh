@@ -113,6 +113,13 @@ scene=$work/scene
 echo "generating the comparison scene ($gaussians Gaussians)..."
 generate "$gaussians" "$scene"
 modes=(resident naive offload offload-geometry)
+# What `splatstream plan` says each mode takes, for the table to put next to what each run
+# measured: the same configuration as the runs below (the plan covers every mode at once).
+"$bin" plan --data "$scene" --config "$root/configs/offload.yaml" --set backend="$backend" \
+  --set train.iterations="$steps" --set train.eval_at="[$steps]" --set train.batch_size="$batch" \
+  --set offload.gpu_budget="$budget" --set device.memory_budget="$budget" \
+  --set densify.until=0 --set model.sh_degree=1 --set model.init_ply="$scene/ground_truth.ply" \
+  --json > "$out/plan.json" 2> "$work/plan.log" || { cat "$work/plan.log" >&2; exit 1; }
 for mode in "${modes[@]}"; do
   echo "training $mode..."
   if ! train "$mode" "$scene" "$work/$mode" "$steps" --set model.sh_degree=1 \

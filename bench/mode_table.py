@@ -13,7 +13,7 @@ GB = 1e9
 MIB = 1 << 20
 
 
-def mode_row(name, metrics, resident_rate):
+def mode_row(name, metrics, resident_rate, plan=None):
     n = metrics["num_gaussians"]
     memory = metrics["memory"]
     rate = metrics["images_per_second"]
@@ -32,7 +32,13 @@ def mode_row(name, metrics, resident_rate):
         "ratio_to_resident": round(rate / resident_rate, 3) if resident_rate else "",
         # The CPU backend's resident mode has no device arena: its "device" memory is host memory.
         "peak_device_mib": round(device / MIB, 1) if device else "",
+        # What `splatstream plan` said the run lays out in its device budget, next to the peak.
+        "planned_device_mib": round(plan["allocated_bytes"] / MIB, 1)
+        if plan and plan.get("allocated_bytes") else "",
         "peak_host_mib": round(memory["peak_host_bytes"] / MIB, 1),
+        # The plan's host figure is the model store alone (the process also holds images).
+        "planned_host_mib": round(plan["host_bytes"] / MIB, 1)
+        if plan and plan.get("host_bytes") else "",
         "device_bytes_per_gaussian": round(device / n) if device and n else "",
         "host_bytes_per_gaussian": round(memory["peak_host_bytes"] / n) if n else "",
         "h2d_gb_per_s": round(h2d, 3),
@@ -69,8 +75,16 @@ def write(dir_path, stem, rows, notes):
 def modes(dir_path, names):
     runs = {m: json.loads((dir_path / f"metrics-{m}.json").read_text()) for m in names}
     resident_rate = runs["resident"]["images_per_second"] if "resident" in runs else 0
-    rows = [mode_row(m, runs[m], resident_rate) for m in names]
+    plan_path = dir_path / "plan.json"
+    plans = json.loads(plan_path.read_text())["modes"] if plan_path.exists() else {}
+    rows = [mode_row(m, runs[m], resident_rate, plans.get(m)) for m in names]
     notes = [
+        "planned_device / planned_host: `splatstream plan --json` for the same configuration "
+        "(plan.json): the bytes the run lays out in its budget, and the model store. The "
+        "measured device peak is at most the planned layout and, on the CPU backend, below it by "
+        "at most 4 B per Gaussian and per working-set row plus 64 KiB (the plan counts the CUDA "
+        "build's device id list and slot table, which the CPU backend keeps in host memory); "
+        "the host peak adds images and the renderer.",
         "Peak host memory is the process's peak resident set (images, model, the renderer's "
         "workspaces on the CPU backend); peak device memory is the arena's peak, empty where "
         "the backend has none (CPU resident).",

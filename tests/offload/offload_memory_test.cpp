@@ -38,11 +38,14 @@ TEST_CASE("offload memory: a city far larger than the device budget stays within
       " --views " + std::to_string(kViews) + " --resolution " + std::to_string(kWidth) + "x" +
       std::to_string(kHeight) + " --block-gaussians 20000 --backend cpu --quiet --out " + data +
       " > /dev/null");
-  run(bin + " train --data " + data + " --out " + out + " --config " + SPLAT_SOURCE_DIR +
-      "/configs/offload.yaml --set backend=cpu --set offload.gpu_budget=96MiB" +
-      " --set model.sh_degree=1 --set model.init_ply=" + data + "/ground_truth.ply" +
-      " --set train.iterations=3 --set train.eval_at=[3] --set densify.until=0 > " + out +
-      ".log 2>&1");
+  const std::string ply = data + "/ground_truth.ply";
+  const std::string settings =
+      std::string(" --config ") + SPLAT_SOURCE_DIR + "/configs/offload.yaml" +
+      " --set backend=cpu --set offload.gpu_budget=96MiB --set model.sh_degree=1" +
+      " --set model.init_ply=" + ply +
+      " --set train.iterations=3 --set train.eval_at=[3] --set densify.until=0";
+  run(bin + " plan --data " + data + settings + " --json > " + out + "-plan.json 2> /dev/null");
+  run(bin + " train --data " + data + " --out " + out + settings + " > " + out + ".log 2>&1");
 
   std::ifstream file(out + "/metrics.json");
   const nlohmann::json metrics = nlohmann::json::parse(file);
@@ -53,6 +56,20 @@ TEST_CASE("offload memory: a city far larger than the device budget stays within
   const std::size_t peak_device = metrics["memory"]["peak_device_bytes"];
   CHECK(metrics["memory"]["device_budget_bytes"].get<std::size_t>() == kBudget);
   CHECK(peak_device <= kBudget);
+
+  // The plan `splatstream plan` printed is the run's: the same layout, and the measured peak
+  // below it by at most what the CPU backend keeps in host memory and the plan counts for the
+  // CUDA build (a 4-byte visible id per Gaussian, a 4-byte slot entry per working-set row) and
+  // the plan's 64 KiB of allocation slack.
+  std::ifstream plan_file(out + "-plan.json");
+  const nlohmann::json planned = nlohmann::json::parse(plan_file)["modes"]["offload"];
+  const std::size_t layout = planned["allocated_bytes"];
+  CHECK(metrics["offload"]["plan"]["allocated_bytes"].get<std::size_t>() == layout);
+  CHECK(metrics["offload"]["plan"]["minimum_budget"] == planned["minimum_budget"]);
+  CHECK(peak_device <= layout);
+  const std::size_t capacity = metrics["offload"]["plan"]["capacity"];
+  CHECK(peak_device + 4 * (kGaussians + capacity) + (64 << 10) >= layout);
+  CHECK(planned["host_bytes"].get<std::size_t>() == 280 * kGaussians);
 
   // Host: the planner's store (280 B per Gaussian at SH degree 1) and, stated separately:
   //  - images: every view decoded once as float RGB, twice over for the renderer's copies;

@@ -89,12 +89,13 @@ TEST_CASE("budget plan: the minimum trains a street city's epoch, 1% less is ref
     CHECK(plan["allocated_bytes"].get<std::size_t>() == offload.allocated_bytes);
     CHECK(plan["largest_visible"].get<std::size_t>() == at.report.survey.largest);
     CHECK(plan["largest_camera"].get<std::string>() == at.report.survey.largest_camera);
-    // The measured device peak is the layout the plan made, within 5% below it: the plan counts
-    // the CUDA build's device id list (4 B per Gaussian) and slot table (4 B per row), which
-    // the CPU backend keeps in host memory, and 64 KiB of allocation slack.
+    // The measured device peak is the layout the plan made, less at most what the CPU backend
+    // keeps in host memory and the plan counts for the CUDA build (a 4-byte visible id per
+    // Gaussian, a 4-byte slot entry per working-set row) and the plan's 64 KiB of slack.
     const std::size_t peak = metrics["memory"]["peak_device_bytes"].get<std::size_t>();
     CHECK(peak <= offload.allocated_bytes);
-    CHECK(static_cast<double>(peak) >= 0.95 * static_cast<double>(offload.allocated_bytes));
+    CHECK(peak + 4 * (report.gaussians + offload.working_set) + (64 << 10) >=
+          offload.allocated_bytes);
   }
 
   SECTION("1% below the minimum is refused before the first step, naming the minimum") {

@@ -28,13 +28,13 @@ class DuplicateKeyChecker : public YAML::EventHandler {
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {
     node(mark, "[sequence]");
-    frames_.push_back({false, {}});
+    frames_.push_back({false, true, {}});
   }
   void OnSequenceEnd() override { frames_.pop_back(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                   YAML::EmitterStyle::value) override {
     node(mark, "{mapping}");
-    frames_.push_back({true, {}});
+    frames_.push_back({true, true, {}});
   }
   void OnMapEnd() override { frames_.pop_back(); }
 

@@ -51,15 +51,20 @@ std::vector<VisibleSet> cull_cameras_cpu(const float* spheres, std::size_t count
 
 void count_visible_cpu(const float* spheres, std::size_t count,
                        const std::vector<CullingFrustum>& frustums, std::size_t* counts) {
-  for (std::size_t c = 0; c < frustums.size(); ++c) {
-    const CullingFrustum frustum = frustums[c];
-    std::size_t kept = 0;
-#pragma omp parallel for schedule(static) reduction(+ : kept)
+  // One parallel region, each sphere tested against every frustum while it is in cache; the
+  // per-thread counts are integers, so their sum does not depend on the thread count.
+  const std::size_t cameras = frustums.size();
+#pragma omp parallel
+  {
+    std::vector<std::size_t> kept(cameras, 0);
+#pragma omp for schedule(static) nowait
     for (long long i = 0; i < static_cast<long long>(count); ++i) {
       const float* s = spheres + i * 4;
-      kept += sphere_in_frustum(frustum, s[0], s[1], s[2], s[3]) ? 1 : 0;
+      for (std::size_t c = 0; c < cameras; ++c)
+        kept[c] += sphere_in_frustum(frustums[c], s[0], s[1], s[2], s[3]) ? 1 : 0;
     }
-    counts[c] += kept;
+#pragma omp critical
+    for (std::size_t c = 0; c < cameras; ++c) counts[c] += kept[c];
   }
 }
 

@@ -12,7 +12,7 @@ namespace splat {
 namespace {
 
 // Rows read from the model at a time: bounds the survey's memory at any N.
-constexpr std::size_t kSurveyBlock = std::size_t{1} << 16;
+constexpr std::size_t kSurveyBlock = std::size_t{1} << 18;
 
 // An upper bound on a camera's visible count from `kept` of `sampled` rows.
 std::size_t sampled_upper_bound(std::size_t kept, std::size_t sampled, std::size_t gaussians) {

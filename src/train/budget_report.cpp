@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <string>
 
 #include "core/backend_select.hpp"
 #include "core/byte_size.hpp"
 #include "core/error.hpp"
+#include "io/gaussian_ply.hpp"
 #include "io/scene.hpp"
 #include "offload/budget_need.hpp"
 #include "offload/offload_engine.hpp"
@@ -30,8 +33,9 @@ std::size_t floats_per_gaussian(int sh_degree) {
 
 // Resident training keeps parameters, both moments and the gradient of every Gaussian, plus
 // its screen statistics (2D gradient norm sum, radius): on the device on CUDA, on the host on
-// the CPU backend. The renderer's share per Gaussian and fixed part on CUDA come from the same
-// estimate the offload plan uses.
+// the CPU backend. The trainer's host model (parameters, moments, a step count) stays beside
+// the device store on CUDA. The renderer's share per Gaussian and fixed part on CUDA come from
+// the same estimate the offload plan uses.
 ModePlan resident_plan(const TrainConfig& config, BackendKind backend, std::size_t budget,
                        std::size_t gaussians, std::size_t planned, std::size_t per_gaussian_render,
                        std::size_t render_fixed) {
@@ -39,10 +43,12 @@ ModePlan resident_plan(const TrainConfig& config, BackendKind backend, std::size
   p.mode = "resident";
   p.budget_key = "device.memory_budget";
   p.budget = budget;
-  const std::size_t store =
-      4 * floats_per_gaussian(config.sh_degree) * sizeof(float) + 3 * sizeof(float);
+  const std::size_t floats = floats_per_gaussian(config.sh_degree);
+  const std::size_t store = 4 * floats * sizeof(float) + 3 * sizeof(float);
+  const std::size_t step = sizeof(std::int32_t);
+  p.host_bytes_per_gaussian =
+      backend == BackendKind::Cpu ? store + step : 3 * floats * sizeof(float) + step;
   if (backend == BackendKind::Cpu) {
-    p.host_bytes_per_gaussian = store;
     p.working_set = gaussians;
     return p;  // no device: nothing to plan against
   }
@@ -130,11 +136,12 @@ std::string BudgetReport::text() const {
     const bool device =
         m.budget > 0 && (m.device_bytes_per_gaussian > 0 || m.device_bytes_per_row > 0);
     std::snprintf(
-        line, sizeof line, "%-17s %11zu %9zu %10zu %12zu %13s %13s %14zu  %s\n", m.mode.c_str(),
+        line, sizeof line, "%-17s %11zu %9zu %10zu %12zu %13s %13s %14s  %s\n", m.mode.c_str(),
         m.device_bytes_per_gaussian, m.device_bytes_per_row, m.host_bytes_per_gaussian,
         m.working_set,
         device && m.allocated_bytes > 0 ? format_bytes(m.allocated_bytes).c_str() : "-",
-        device ? format_budget(m.minimum_budget).c_str() : "-", m.largest_gaussians,
+        device ? format_budget(m.minimum_budget).c_str() : "-",
+        device ? std::to_string(m.largest_gaussians).c_str() : "-",
         device ? str_cat(m.budget_key, "=", format_bytes(m.budget), m.fits ? "" : " (too small)")
                      .c_str()
                : "(no device)");
@@ -190,13 +197,19 @@ DatasetPlan plan_dataset(const std::string& data_dir, const std::string& config_
   for (const auto* views : {&scene.train, &scene.test})
     for (const SceneView& v : *views) cameras.push_back({v.name, v.camera});
 
-  // The model the run would start from: the checkpoint's (mapped, read in blocks), else the
-  // initial model train builds.
+  // The model the run would start from, read in blocks where it is a file (a checkpoint,
+  // model.init_ply: planning a 100M-Gaussian model never holds it), else the initial model
+  // train builds from the points.
   TrainableGaussians initial;
   std::unique_ptr<ModelReader> reader;
   const ModelReader* model = nullptr;
   if (resolved.checkpoint) {
     model = &resolved.checkpoint->model();
+  } else if (!config.init_ply.empty()) {
+    reader = std::make_unique<GaussianPlyReader>(config.init_ply);
+    SPLAT_REQUIRE(reader->sh_degree() == config.sh_degree, config.init_ply, ": stores SH degree ",
+                  reader->sh_degree(), " but model.sh_degree is ", config.sh_degree);
+    model = reader.get();
   } else {
     initial.params = initial_model(config, scene);
     reader = std::make_unique<TrainableGaussiansReader>(initial);

@@ -139,3 +139,29 @@ TEST_CASE("PLY: bad files are errors naming the file and the problem", "[ply]") 
   REQUIRE_THROWS_WITH(read_gaussian_ply((dir / "absent.ply").string()),
                       Catch::Contains("cannot open"));
 }
+
+TEST_CASE("PLY reader: row ranges and attributes read what the whole file holds", "[ply]") {
+  const test::TempDir dir("splat-ply-test");
+  const auto path = (dir / "model.ply").string();
+  const GaussianModel m = random_model(10'000, 2);  // more rows than one read block
+  write_gaussian_ply(path, m);
+  const GaussianPlyReader reader(path);
+  REQUIRE(reader.size() == m.size());
+  REQUIRE(reader.sh_degree() == 2);
+  const std::vector<float>* arrays[] = {&m.means, &m.log_scales, &m.rotations, &m.opacity_logits,
+                                        &m.sh};
+  for (const auto& [begin, end] :
+       {std::pair<std::size_t, std::size_t>{0, 10'000}, {4095, 8193}, {9999, 10'000}, {7, 7}}) {
+    for (int a = 0; a < kAttributeCount; ++a) {
+      const std::size_t width = attribute_width(static_cast<Attribute>(a), 2);
+      std::vector<float> out((end - begin) * width, -1.0f);
+      reader.read(0, static_cast<Attribute>(a), begin, end, out.data());
+      CHECK(std::equal(out.begin(), out.end(), arrays[a]->begin() + begin * width));
+      reader.read(1, static_cast<Attribute>(a), begin, end, out.data());
+      CHECK(std::all_of(out.begin(), out.end(), [](float v) { return v == 0; }));
+    }
+  }
+  std::vector<float> out(3);
+  CHECK_THROWS_WITH(reader.read(0, Attribute::Means, 9'999, 10'001, out.data()),
+                    Catch::Contains(path) && Catch::Contains("outside"));
+}

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <type_traits>
 
 namespace splat::emu {
@@ -72,6 +73,28 @@ cudaError_t check_range(const char* call, const char* argument, Iterator it, std
   } else {
     return cudaSuccess;
   }
+}
+
+// What a device-wide call over `num_items` inputs and outputs does first: the size query (null
+// temp storage: the size is written and the call ends with cudaSuccess), then CUB's checks of
+// the item count, the temp storage and both ranges. Returns the call's result when it ends
+// here, nothing when the work goes ahead.
+template <class InputIteratorT, class OutputIteratorT, class NumItemsT>
+std::optional<cudaError_t> start_call(const char* call, void* d_temp_storage,
+                                      std::size_t& temp_storage_bytes, InputIteratorT d_in,
+                                      OutputIteratorT d_out, NumItemsT num_items) {
+  const std::size_t n = item_count(num_items);
+  const std::size_t required = tile_state_bytes(n);
+  if (d_temp_storage == nullptr) {
+    temp_storage_bytes = required;
+    return cudaSuccess;
+  }
+  if (negative(num_items)) return misuse(call, "num_items is negative");
+  if (const cudaError_t e = check_temp_storage(call, d_temp_storage, temp_storage_bytes, required))
+    return e;
+  if (const cudaError_t e = check_range(call, "d_in", d_in, n)) return e;
+  if (const cudaError_t e = check_range(call, "d_out", d_out, n)) return e;
+  return std::nullopt;
 }
 
 // CUB's kernels overwrite their temporary storage; so does the emulation, first thing, so that

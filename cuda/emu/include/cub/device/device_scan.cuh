@@ -19,18 +19,11 @@ struct DeviceScan {
                                   cudaStream_t stream = 0) {
     namespace support = splat::emu::cub_support;
     constexpr const char* kCall = "cub::DeviceScan::InclusiveSum";
+    if (const auto ended =
+            support::start_call(kCall, d_temp_storage, temp_storage_bytes, d_in, d_out, num_items))
+      return *ended;
     const std::size_t n = support::item_count(num_items);
     const std::size_t required = support::tile_state_bytes(n);
-    if (d_temp_storage == nullptr) {
-      temp_storage_bytes = required;
-      return cudaSuccess;
-    }
-    if (support::negative(num_items)) return support::misuse(kCall, "num_items is negative");
-    if (const cudaError_t e =
-            support::check_temp_storage(kCall, d_temp_storage, temp_storage_bytes, required))
-      return e;
-    if (const cudaError_t e = support::check_range(kCall, "d_in", d_in, n)) return e;
-    if (const cudaError_t e = support::check_range(kCall, "d_out", d_out, n)) return e;
     if (n == 0) return cudaSuccess;
     // CUB accumulates in the type of input + input (the input's value type after promotion).
     using Input = typename std::iterator_traits<InputIteratorT>::value_type;

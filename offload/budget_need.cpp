@@ -28,9 +28,18 @@ std::size_t round_up_printable(std::size_t bytes) {
 }  // namespace
 
 std::size_t minimum_budget(OffloadPlanInput in, std::size_t visible) {
+  // Capacity grows with the budget except where the transfer chunk gains a row: that row's
+  // staging (six streamed rows and its scratch) costs up to `dip` working-set rows at that
+  // byte. Searching for `dip` rows more makes every larger budget hold `visible` too.
+  const OffloadPlan shape = plan_offload(in);
+  const std::size_t chunk_row =
+      6 * streamed_row_bytes(in.sh_degree, in.resident_geometry) + in.rows_scratch_per_chunk_row;
+  const std::size_t dip = (chunk_row + shape.slot_bytes - 1) / shape.slot_bytes + 1;
+  const std::size_t target = std::max<std::size_t>(visible, 1) + dip;
   const auto holds = [&](std::size_t budget) {
     in.budget = budget / DeviceArena::kAlignment * DeviceArena::kAlignment;  // as the arena has it
-    return plan_offload(in).capacity >= std::max<std::size_t>(visible, 1);
+    // Naive mode caps the capacity at the model; the rows before the cap are what may dip.
+    return plan_offload(in).uncapped_capacity >= target;
   };
   std::size_t high = std::size_t{1} << 20;
   while (!holds(high)) {
@@ -43,8 +52,7 @@ std::size_t minimum_budget(OffloadPlanInput in, std::size_t visible) {
     const std::size_t mid = low + (high - low) / 2;
     (holds(mid) ? high : low) = mid;
   }
-  // Capacity grows with the budget (a larger transfer chunk costs less than the rows it frees),
-  // so the rounded value holds too; checked rather than assumed.
+  // The rounded value holds too (see `dip`); checked rather than assumed.
   std::size_t printable = round_up_printable(high);
   while (!holds(printable)) printable = round_up_printable(printable + 1);
   return printable;

@@ -48,6 +48,7 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
   plan.fixed_bytes = base + plan.chunk_rows * (6 * row + in.rows_scratch_per_chunk_row);
   if (in.budget > n_sized + plan.fixed_bytes)
     plan.capacity = (in.budget - n_sized - plan.fixed_bytes) / plan.slot_bytes;
+  plan.uncapped_capacity = plan.capacity;
   if (in.whole_model)
     plan.capacity = std::min(plan.capacity, std::max<std::size_t>(in.gaussians, 1));
   const double per_gaussian =

@@ -28,12 +28,13 @@ struct OffloadPlan {
   std::size_t device_bytes_per_gaussian = 0;  // N-sized device memory (the culling set, and
                                               // with resident geometry that and its Adam state)
   std::size_t host_bytes_per_gaussian = 0;    // parameters, moments and step of the store
-  std::size_t slot_bytes = 0;   // per working-set row: parameters, gradients, statistics,
-                                // the renderer's per-row workspaces
-  std::size_t chunk_rows = 0;   // rows per transfer chunk (two in, each with room for held
-                                // gradients, and two out are on the device)
-  std::size_t fixed_bytes = 0;  // transfer chunks, row-op scratch, renderer reserve, slack
-  std::size_t capacity = 0;     // working-set rows the budget leaves (0: none)
+  std::size_t slot_bytes = 0;         // per working-set row: parameters, gradients, statistics,
+                                      // the renderer's per-row workspaces
+  std::size_t chunk_rows = 0;         // rows per transfer chunk (two in, each with room for held
+                                      // gradients, and two out are on the device)
+  std::size_t fixed_bytes = 0;        // transfer chunks, row-op scratch, renderer reserve, slack
+  std::size_t capacity = 0;           // working-set rows the budget leaves (0: none)
+  std::size_t uncapped_capacity = 0;  // the same before naive mode caps it at the model
   std::size_t largest_gaussians = 0;
   // What the layout takes of the arena: the N-sized part, the fixed part and the working set.
   std::size_t allocated_bytes() const;

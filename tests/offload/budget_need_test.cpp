@@ -99,6 +99,36 @@ TEST_CASE("minimum budget: it holds the working set, 1% less does not", "[plan]"
   }
 }
 
+TEST_CASE("minimum budget: naive mode holds the whole model, capped at it", "[plan]") {
+  OffloadPlanInput in;
+  in.gaussians = 300'000;
+  in.sh_degree = 1;
+  in.whole_model = true;
+  const std::size_t minimum = minimum_budget(in, in.gaussians);
+  in.budget = minimum / DeviceArena::kAlignment * DeviceArena::kAlignment;
+  CHECK(plan_offload(in).capacity == in.gaussians);
+  in.budget = static_cast<std::size_t>(0.99 * static_cast<double>(minimum));
+  CHECK(plan_offload(in).capacity < in.gaussians);
+}
+
+TEST_CASE("minimum budget: every larger budget holds the working set too", "[plan]") {
+  // Capacity is not monotone in the budget byte by byte: where the transfer chunk gains a row
+  // it loses a few. Budgets just above many minimums cross such places.
+  OffloadPlanInput in;
+  in.gaussians = 300'000;
+  in.sh_degree = 1;
+  std::size_t short_budgets = 0;
+  for (std::size_t visible = 20'000; visible < 290'000; visible += 37) {
+    const std::size_t minimum = minimum_budget(in, visible);
+    OffloadPlanInput at = in;
+    for (std::size_t budget = minimum; budget < minimum + 2048; budget += 64) {
+      at.budget = budget;
+      short_budgets += plan_offload(at).capacity < visible;
+    }
+  }
+  CHECK(short_budgets == 0);
+}
+
 TEST_CASE("budget need: the growth and the drift margin raise the working set", "[plan]") {
   const TrainableGaussians g = test::random_trainable(20'000, 1, 5);
   const auto cameras = ring_of_cameras(4);

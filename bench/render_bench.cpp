@@ -1,13 +1,18 @@
-// Forward + loss + backward of one view on fixed synthetic scenes (the procedural orbit still
-// life), on the CPU or the CUDA backend, through the ViewRenderer the trainer uses. Prints the
-// median milliseconds of each phase and Gaussian-pixel evaluations per second.
+// Forward + loss + backward on fixed scenes, on the CPU or the CUDA backend, through the
+// ViewRenderer the trainer uses. Prints the median milliseconds of each phase and Gaussian-pixel
+// evaluations per second.
 //
-//   render_bench [--backend cpu|cuda] [--scene small|large|all] [--iterations N]
-//                [--gpu-budget 8GiB]
+//   render_bench [--backend cpu|cuda] [--scene small|large|trained|all] [--iterations N]
+//                [--gpu-budget 8GiB] [--model PLY --data DIR [--set key=value ...]]
 //
-// small: 50k Gaussians at 256x256 (both backends). large: 1M at 1920x1080 on CUDA, 500k at
-// 800x800 on the CPU. Evaluations are counted with the CPU reference as the sum over pixels
-// of the tile entries up to each pixel's last contributor: the work both passes must do.
+// small: 50k random-textured Gaussians of the procedural orbit still life at 256x256 (both
+// backends). large: 1M at 1920x1080 on CUDA, 500k at 800x800 on the CPU; the rendered model is
+// a perturbed copy of the one that made the target. trained: a trained model (--model, e.g. a
+// few thousand steps of `splatstream train`) at 8 of its dataset's training views against their
+// real images, which is what training renders; random scenes alone do not show how much of the
+// image saturates early. Times are per view. Evaluations are counted with the CPU reference as
+// the sum over pixels of the tile entries up to each pixel's last contributor: the work both
+// passes must do.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,11 +26,16 @@
 #include "core/backend_select.hpp"
 #include "core/buffer.hpp"
 #include "core/byte_size.hpp"
+#include "core/config_schema.hpp"
 #include "core/device_arena.hpp"
 #include "core/error.hpp"
+#include "io/gaussian_ply.hpp"
+#include "io/image_cache.hpp"
+#include "io/scene.hpp"
 #include "render/cpu_renderer.hpp"
 #include "tools/scenes/orbit_scene.hpp"
 #include "train/cpu_view_renderer.hpp"
+#include "train/train_config.hpp"
 #include "train/view_renderer.hpp"
 #if SPLAT_WITH_CUDA
 #include "train/cuda_view_renderer.hpp"
@@ -45,6 +55,8 @@ struct Options {
   std::string scene = "all";
   int iterations = 5;
   std::size_t gpu_budget = std::size_t(8) << 30;
+  std::string model_path, data_dir;  // the trained case
+  std::vector<std::string> overrides;
 };
 
 Options parse(int argc, char** argv) {
@@ -63,10 +75,19 @@ Options parse(int argc, char** argv) {
       o.iterations = std::max(1, std::atoi(value().c_str()));
     else if (arg == "--gpu-budget")
       o.gpu_budget = parse_bytes(value());
+    else if (arg == "--model")
+      o.model_path = value();
+    else if (arg == "--data")
+      o.data_dir = value();
+    else if (arg == "--set")
+      o.overrides.push_back(value());
     else
       fail("unknown argument ", arg, " (see the comment at the top of render_bench.cpp)");
   }
   SPLAT_REQUIRE(o.backend == "cpu" || o.backend == "cuda", "--backend is cpu or cuda");
+  SPLAT_REQUIRE(o.model_path.empty() == o.data_dir.empty(), "--model and --data go together");
+  SPLAT_REQUIRE(o.scene != "trained" || !o.model_path.empty(),
+                "--scene trained needs --model PLY --data DIR");
   return o;
 }
 
@@ -88,7 +109,16 @@ struct PlacedModel {
   Buffer screen_grad, radii;
 };
 
-void run_scene(const BenchScene& spec, const Options& options) {
+// What one benchmark renders: a model, the views and their targets.
+struct BenchCase {
+  std::string name;
+  GaussianModel model;
+  std::vector<PinholeCamera> cameras;
+  std::vector<std::vector<float>> targets;  // per camera, height x width x 3
+  float background[3] = {0, 0, 0};
+};
+
+BenchCase random_case(const BenchScene& spec) {
   OrbitSceneOptions scene_options;
   scene_options.gaussians = spec.gaussians;
   scene_options.width = spec.width;
@@ -96,34 +126,70 @@ void run_scene(const BenchScene& spec, const Options& options) {
   scene_options.views = 8;
   scene_options.sh_degree = 3;
   GeneratedScene scene = generate_orbit_scene(scene_options);
-  const PinholeCamera camera = scene.cameras[0];
-  const float background[3] = {0, 0, 0};
-  const std::size_t n = scene.model.size();
-  const std::size_t pixels = std::size_t(camera.width) * camera.height;
-
+  BenchCase c;
+  c.name = spec.name;
+  c.cameras = {scene.cameras[0]};
   // The target is the ground truth's render; the rendered model is a perturbed copy, so the
   // loss and every gradient are non-trivial.
-  GaussianModel& truth = scene.model;
-  GaussianModel model = truth;
+  const GaussianModel& truth = scene.model;
+  c.model = truth;
   std::mt19937 rng(7);
   std::normal_distribution<float> noise(0.0f, 0.05f);
-  for (float& v : model.log_scales) v += noise(rng);
-  for (float& v : model.sh) v += noise(rng);
-  std::vector<float> target(pixels * 3), image(pixels * 3);
+  for (float& v : c.model.log_scales) v += noise(rng);
+  for (float& v : c.model.sh) v += noise(rng);
+  const PinholeCamera& camera = c.cameras[0];
+  std::vector<float> target(std::size_t(camera.width) * camera.height * 3);
+  CpuRenderer<float> reference;
+  const GaussianParams<float> t{truth.means.data(),     truth.log_scales.data(),
+                                truth.rotations.data(), truth.opacity_logits.data(),
+                                truth.sh.data(),        truth.size(),
+                                truth.sh_degree};
+  reference.forward(t, camera, 3, c.background, target.data());
+  c.targets.push_back(std::move(target));
+  return c;
+}
+
+// Eight training views spread over the dataset's training split, with their real images.
+BenchCase trained_case(const Options& options) {
+  TrainConfig config;
+  ConfigSchema schema;
+  bind_train_config(schema, config);
+  for (const std::string& o : options.overrides) schema.apply_override(o);
+  BenchCase c;
+  c.name = "trained";
+  c.model = read_gaussian_ply(options.model_path);
+  const Scene scene = load_scene(options.data_dir, config.data);
+  SPLAT_REQUIRE(!scene.train.empty(), options.data_dir, ": no training views");
+  const std::size_t count = std::min<std::size_t>(8, scene.train.size());
+  std::vector<SceneView> views;
+  for (std::size_t i = 0; i < count; ++i)
+    views.push_back(scene.train[i * scene.train.size() / count]);
+  ImageCache images(views, image_cache_options(config.data));
+  for (std::size_t v = 0; v < images.count(); ++v) {
+    c.cameras.push_back(images.camera(v));
+    c.targets.push_back(images.image(v)->rgb);
+  }
+  const float level = config.data.background == "white" ? 1.0f : 0.0f;
+  for (float& b : c.background) b = level;
+  return c;
+}
+
+void run_case(BenchCase bench, const Options& options) {
+  GaussianModel& model = bench.model;
+  const float* background = bench.background;
+  const std::size_t n = model.size();
   std::uint64_t evaluations = 0;
   {
     CpuRenderer<float> reference;
-    const GaussianParams<float> t{truth.means.data(),     truth.log_scales.data(),
-                                  truth.rotations.data(), truth.opacity_logits.data(),
-                                  truth.sh.data(),        n,
-                                  truth.sh_degree};
-    reference.forward(t, camera, 3, background, target.data());
     const GaussianParams<float> m{model.means.data(),     model.log_scales.data(),
                                   model.rotations.data(), model.opacity_logits.data(),
                                   model.sh.data(),        n,
                                   model.sh_degree};
-    reference.forward(m, camera, 3, background, image.data());
-    for (std::uint32_t c : reference.raster_state().contributors) evaluations += c;
+    for (const PinholeCamera& camera : bench.cameras) {
+      std::vector<float> image(std::size_t(camera.width) * camera.height * 3);
+      reference.forward(m, camera, model.sh_degree, background, image.data());
+      for (std::uint32_t c : reference.raster_state().contributors) evaluations += c;
+    }
   }
 
   std::unique_ptr<Backend> backend = make_backend(options.backend);
@@ -174,34 +240,43 @@ void run_scene(const BenchScene& spec, const Options& options) {
   placed.grads = {grad_ptrs[0],   grad_ptrs[1], grad_ptrs[2], grad_ptrs[3], grad_ptrs[4], n,
                   model.sh_degree};
 
-  const ViewImage target_view{camera.width, camera.height, target};
+  std::vector<ViewImage> target_views;
+  for (std::size_t v = 0; v < bench.cameras.size(); ++v)
+    target_views.push_back({bench.cameras[v].width, bench.cameras[v].height, bench.targets[v]});
+  const double views = static_cast<double>(bench.cameras.size());
   std::vector<double> forward_ms, loss_ms, backward_ms, total_ms;
   for (int it = -1; it < options.iterations; ++it) {  // iteration -1 warms up (workspaces)
+    double f = 0, l = 0, b = 0;
     const auto start = Clock::now();
-    renderer->forward(placed.params, camera, 3, background);
-    stream->synchronize();
-    const double f = ms_since(start);
-    const auto loss_start = Clock::now();
-    // Includes uploading the ground truth, as training does; returns the value, so it waits.
-    renderer->loss(target_view, 0.2f);
-    const double l = ms_since(loss_start);
-    const auto backward_start = Clock::now();
-    renderer->backward(placed.grads, screen_ptr, radii_ptr);
-    stream->synchronize();
-    const double b = ms_since(backward_start);
+    for (std::size_t v = 0; v < bench.cameras.size(); ++v) {
+      const auto forward_start = Clock::now();
+      renderer->forward(placed.params, bench.cameras[v], model.sh_degree, background);
+      stream->synchronize();
+      f += ms_since(forward_start);
+      const auto loss_start = Clock::now();
+      // Includes uploading the ground truth, as training does; returns the value, so it waits.
+      renderer->loss(target_views[v], 0.2f);
+      l += ms_since(loss_start);
+      const auto backward_start = Clock::now();
+      renderer->backward(placed.grads, screen_ptr, radii_ptr);
+      stream->synchronize();
+      b += ms_since(backward_start);
+    }
     if (it < 0) continue;
-    forward_ms.push_back(f);
-    loss_ms.push_back(l);
-    backward_ms.push_back(b);
-    total_ms.push_back(ms_since(start));
+    forward_ms.push_back(f / views);
+    loss_ms.push_back(l / views);
+    backward_ms.push_back(b / views);
+    total_ms.push_back(ms_since(start) / views);
   }
   const double total = median(total_ms);
+  const PinholeCamera& camera = bench.cameras[0];
   std::printf(
-      "%-5s %-5s %8zu Gaussians %4dx%-4d  forward %9.2f ms  loss %8.2f ms  backward %9.2f ms  "
-      "total %9.2f ms  %.3g Gaussian-pixel evaluations/s (%.3g per view)\n",
-      options.backend.c_str(), spec.name, n, camera.width, camera.height, median(forward_ms),
-      median(loss_ms), median(backward_ms), total, double(evaluations) / (total / 1000.0),
-      double(evaluations));
+      "%-5s %-7s %8zu Gaussians %4dx%-4d  forward %9.2f ms  loss %8.2f ms  backward %9.2f ms  "
+      "total %9.2f ms  backward/forward %.2f  %.3g Gaussian-pixel evaluations/s (%.3g per view)\n",
+      options.backend.c_str(), bench.name.c_str(), n, camera.width, camera.height,
+      median(forward_ms), median(loss_ms), median(backward_ms), total,
+      median(backward_ms) / median(forward_ms), double(evaluations) / views / (total / 1000.0),
+      double(evaluations) / views);
   std::fflush(stdout);
 }
 
@@ -216,8 +291,10 @@ int main(int argc, char** argv) {
     const BenchScene small{"small", 50'000, 256, 256};
     const BenchScene large =
         cuda ? BenchScene{"large", 1'000'000, 1920, 1080} : BenchScene{"large", 500'000, 800, 800};
-    if (options.scene == "small" || options.scene == "all") run_scene(small, options);
-    if (options.scene == "large" || options.scene == "all") run_scene(large, options);
+    if (options.scene == "small" || options.scene == "all") run_case(random_case(small), options);
+    if (options.scene == "large" || options.scene == "all") run_case(random_case(large), options);
+    if (options.scene == "trained" || (options.scene == "all" && !options.model_path.empty()))
+      run_case(trained_case(options), options);
     return 0;
   } catch (const Error& e) {
     std::fprintf(stderr, "render_bench: %s\n", e.what());

@@ -13,31 +13,96 @@ namespace {
 
 using ssim_constants::kRadius;
 
-// out = in convolved with the separable window, zero outside the image. The window is
-// symmetric, so this is also its own adjoint (what the backward pass needs).
+// One row of the horizontal pass: dst[x] = sum over k of w[k] in[x + k - R], zero outside the
+// row. Taps are summed in k order at every x, as the border loop does, so the interior loop over
+// x (which vectorises) and the border give the bits a plain per-pixel loop gives.
 template <class S>
-void blur(const S* in, S* out, S* scratch, int width, int height) {
-  static const SsimWindow<S> window = make_ssim_window<S>();
-#pragma omp parallel for schedule(static)
-  for (int y = 0; y < height; ++y) {
-    const S* row = in + static_cast<std::size_t>(y) * width;
-    S* dst = scratch + static_cast<std::size_t>(y) * width;
-    for (int x = 0; x < width; ++x) {
-      const int lo = std::max(0, x - kRadius), hi = std::min(width - 1, x + kRadius);
-      S sum = 0;
-      for (int k = lo; k <= hi; ++k) sum += window.weights[k - x + kRadius] * row[k];
-      dst[x] = sum;
+inline void blur_row(const S* __restrict in, S* __restrict dst, int width, const S* weights) {
+  const int interior_end = width - kRadius;
+  for (int x = 0; x < width; ++x) {
+    if (x == kRadius && interior_end > kRadius) {
+      for (int i = kRadius; i < interior_end; ++i) dst[i] = 0;
+      for (int k = 0; k <= 2 * kRadius; ++k) {
+        const S w = weights[k];
+        const S* src = in + k - kRadius;
+        for (int i = kRadius; i < interior_end; ++i) dst[i] += w * src[i];
+      }
+      x = interior_end - 1;
+      continue;
     }
+    const int lo = std::max(0, x - kRadius), hi = std::min(width - 1, x + kRadius);
+    S sum = 0;
+    for (int k = lo; k <= hi; ++k) sum += weights[k - x + kRadius] * in[k];
+    dst[x] = sum;
   }
-#pragma omp parallel for schedule(static)
-  for (int y = 0; y < height; ++y) {
-    const int lo = std::max(0, y - kRadius), hi = std::min(height - 1, y + kRadius);
-    S* dst = out + static_cast<std::size_t>(y) * width;
-    for (int x = 0; x < width; ++x) dst[x] = 0;
-    for (int k = lo; k <= hi; ++k) {
-      const S w = window.weights[k - y + kRadius];
-      const S* src = scratch + static_cast<std::size_t>(k) * width;
-      for (int x = 0; x < width; ++x) dst[x] += w * src[x];
+}
+
+// One row of the vertical pass: dst = sum over the window's rows of w[k] src_row(y + k - R).
+template <class S>
+inline void blur_column_sums(const S* columns, S* __restrict dst, int width, int height, int y,
+                             const S* weights) {
+  const int lo = std::max(0, y - kRadius), hi = std::min(height - 1, y + kRadius);
+  for (int x = 0; x < width; ++x) dst[x] = 0;
+  for (int k = lo; k <= hi; ++k) {
+    const S w = weights[k - y + kRadius];
+    const S* __restrict src = columns + static_cast<std::size_t>(k) * width;
+    for (int x = 0; x < width; ++x) dst[x] += w * src[x];
+  }
+}
+
+// The float rows once more for AVX2 and AVX-512 (without FMA, so every clone gives the same bits);
+// the loader picks one per CPU. Outside OpenMP regions, whose outlined bodies would not inherit
+// the clone's target.
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
+#define SPLAT_BLUR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SPLAT_BLUR_CLONES
+#endif
+SPLAT_BLUR_CLONES void blur_row_float(const float* in, float* dst, int width,
+                                      const float* weights) {
+  blur_row(in, dst, width, weights);
+}
+SPLAT_BLUR_CLONES void blur_column_sums_float(const float* columns, float* dst, int width,
+                                              int height, int y, const float* weights) {
+  blur_column_sums(columns, dst, width, height, y, weights);
+}
+void blur_row_any(const float* in, float* dst, int width, const float* weights) {
+  blur_row_float(in, dst, width, weights);
+}
+void blur_row_any(const double* in, double* dst, int width, const double* weights) {
+  blur_row(in, dst, width, weights);
+}
+void blur_column_sums_any(const float* columns, float* dst, int width, int height, int y,
+                          const float* weights) {
+  blur_column_sums_float(columns, dst, width, height, y, weights);
+}
+void blur_column_sums_any(const double* columns, double* dst, int width, int height, int y,
+                          const double* weights) {
+  blur_column_sums(columns, dst, width, height, y, weights);
+}
+
+// out[m] = in[m] convolved with the separable window, zero outside the image, for `count` maps
+// in one parallel region (a loss step blurs many small maps; one region each cost more in
+// barriers than the arithmetic). The window is symmetric, so this is also its own adjoint (what
+// the backward pass needs). scratch holds count maps.
+template <class S>
+void blur(const S* const* in, S* const* out, int count, S* scratch, int width, int height) {
+  static const SsimWindow<S> window = make_ssim_window<S>();
+  const std::size_t n = static_cast<std::size_t>(width) * height;
+  const std::ptrdiff_t rows = static_cast<std::ptrdiff_t>(count) * height;
+#pragma omp parallel
+  {
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      const int m = static_cast<int>(r / height), y = static_cast<int>(r % height);
+      const std::size_t offset = static_cast<std::size_t>(y) * width;
+      blur_row_any(in[m] + offset, scratch + m * n + offset, width, window.weights);
+    }
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      const int m = static_cast<int>(r / height), y = static_cast<int>(r % height);
+      blur_column_sums_any(scratch + m * n, out[m] + static_cast<std::size_t>(y) * width, width,
+                           height, y, window.weights);
     }
   }
 }
@@ -48,21 +113,23 @@ template <class S>
 void ImageLoss<S>::blurred_moments(const S* image, const S* target, int width, int height,
                                    int channel) {
   const std::size_t n = static_cast<std::size_t>(width) * height;
-  for (auto* v : {&x_, &y_, &mu_x_, &mu_y_, &xx_, &yy_, &xy_, &g_mu_, &g_xx_, &g_xy_, &scratch_})
-    v->resize(n);
+  for (auto* v : {&x_, &y_, &mu_x_, &mu_y_, &xx_, &yy_, &xy_, &g_mu_, &g_xx_, &g_xy_}) v->resize(n);
+  scratch_.resize(5 * n);
+  products_.resize(3 * n);
+  S* xx = products_.data();
+  S* yy = xx + n;
+  S* xy = yy + n;
   for (std::size_t i = 0; i < n; ++i) {
-    x_[i] = image[i * 3 + channel];
-    y_[i] = target[i * 3 + channel];
+    const S a = image[i * 3 + channel], b = target[i * 3 + channel];
+    x_[i] = a;
+    y_[i] = b;
+    xx[i] = a * a;
+    yy[i] = b * b;
+    xy[i] = a * b;
   }
-  blur(x_.data(), mu_x_.data(), scratch_.data(), width, height);
-  blur(y_.data(), mu_y_.data(), scratch_.data(), width, height);
-  // Products go through g_* as temporaries before those hold gradients.
-  for (std::size_t i = 0; i < n; ++i) g_mu_[i] = x_[i] * x_[i];
-  blur(g_mu_.data(), xx_.data(), scratch_.data(), width, height);
-  for (std::size_t i = 0; i < n; ++i) g_mu_[i] = y_[i] * y_[i];
-  blur(g_mu_.data(), yy_.data(), scratch_.data(), width, height);
-  for (std::size_t i = 0; i < n; ++i) g_mu_[i] = x_[i] * y_[i];
-  blur(g_mu_.data(), xy_.data(), scratch_.data(), width, height);
+  const S* in[5] = {x_.data(), y_.data(), xx, yy, xy};
+  S* out[5] = {mu_x_.data(), mu_y_.data(), xx_.data(), yy_.data(), xy_.data()};
+  blur(in, out, 5, scratch_.data(), width, height);
 }
 
 template <class S>
@@ -87,9 +154,9 @@ S ImageLoss<S>::evaluate(const S* image, const S* target, int width, int height,
     }
     ssim_sum += channel_ssim;
     // Chain through the blurs: the window is self-adjoint.
-    blur(g_mu_.data(), mu_x_.data(), scratch_.data(), width, height);
-    blur(g_xx_.data(), xx_.data(), scratch_.data(), width, height);
-    blur(g_xy_.data(), xy_.data(), scratch_.data(), width, height);
+    const S* gradients[3] = {g_mu_.data(), g_xx_.data(), g_xy_.data()};
+    S* blurred[3] = {mu_x_.data(), xx_.data(), xy_.data()};
+    blur(gradients, blurred, 3, scratch_.data(), width, height);
     double channel_l1 = 0;
 #pragma omp parallel for schedule(static) reduction(+ : channel_l1)
     for (std::ptrdiff_t si = 0; si < static_cast<std::ptrdiff_t>(n); ++si) {

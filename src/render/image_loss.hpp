@@ -17,7 +17,9 @@ class ImageLoss {
 
  private:
   // Per channel, planar: x, y, and the blurred moments; then the blurred gradient maps.
-  std::vector<S> x_, y_, mu_x_, mu_y_, xx_, yy_, xy_, g_mu_, g_xx_, g_xy_, scratch_;
+  std::vector<S> x_, y_, mu_x_, mu_y_, xx_, yy_, xy_, g_mu_, g_xx_, g_xy_;
+  std::vector<S> products_;  // x^2, y^2, xy before blurring
+  std::vector<S> scratch_;   // the horizontal pass of up to 5 maps
   void blurred_moments(const S* image, const S* target, int width, int height, int channel);
 };
 

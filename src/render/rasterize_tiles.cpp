@@ -6,14 +6,15 @@
 
 #include "math/alpha_blending.hpp"
 #include "math/render_constants.hpp"
+#include "render/tile_blend_kernels.hpp"
 
 namespace splat {
 
 namespace {
 
 // One Gaussian as a tile needs it, gathered contiguously.
-constexpr int kBatchStride = 10;   // mean2d (2), conic (3), opacity, colour (3), power floor
-constexpr int kPairGradients = 9;  // the same layout for gradients
+constexpr int kBatchStride = 10;  // mean2d (2), conic (3), opacity, colour (3), power floor
+constexpr int kPairGradients = kPairGradientFloats;  // mean2d (2), conic (3), opacity, colour (3)
 
 template <class S>
 void gather_tile(const ProjectedGaussians<S>& p, const TileBins& bins, std::size_t tile,
@@ -53,11 +54,10 @@ std::vector<S>& thread_batch(RasterState<S>& state) {
   return state.thread_batches[static_cast<std::size_t>(omp_get_thread_num())];
 }
 
-}  // namespace
-
+// The scalar passes: the double-precision reference the float kernels are checked against.
 template <class S>
-void rasterize_forward(const ProjectedGaussians<S>& p, const TileBins& bins, int width, int height,
-                       const S background[3], S* image, RasterState<S>& state) {
+void forward_scalar(const ProjectedGaussians<S>& p, const TileBins& bins, int width, int height,
+                    const S background[3], S* image, RasterState<S>& state) {
   const std::size_t pixels = static_cast<std::size_t>(width) * height;
   state.final_transmittance.resize(pixels);
   state.contributors.resize(pixels);
@@ -98,9 +98,9 @@ void rasterize_forward(const ProjectedGaussians<S>& p, const TileBins& bins, int
 }
 
 template <class S>
-void rasterize_backward(const ProjectedGaussians<S>& p, const TileBins& bins, int width, int height,
-                        const S background[3], const S* dimage, RasterState<S>& state,
-                        std::vector<S>& pair_gradients, ProjectedGradients<S>& out) {
+void backward_scalar(const ProjectedGaussians<S>& p, const TileBins& bins, int width, int height,
+                     const S background[3], const S* dimage, RasterState<S>& state,
+                     std::vector<S>& pair_gradients) {
   pair_gradients.assign(bins.pair_count() * kPairGradients, S(0));
   state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
 #pragma omp parallel for schedule(dynamic, 1)
@@ -143,9 +143,12 @@ void rasterize_backward(const ProjectedGaussians<S>& p, const TileBins& bins, in
         }
       }
   }
+}
 
-  // Sum each Gaussian's pairs (its tiles) in pair order.
-  const std::size_t n = p.count();
+// Sums each Gaussian's pairs (its tiles) in pair order.
+template <class S>
+void sum_pair_gradients(const TileBins& bins, std::size_t n, const std::vector<S>& pair_gradients,
+                        ProjectedGradients<S>& out) {
   out.mean2d.assign(n * 2, S(0));
   out.conic.assign(n * 3, S(0));
   out.opacity.assign(n, S(0));
@@ -164,14 +167,95 @@ void rasterize_backward(const ProjectedGaussians<S>& p, const TileBins& bins, in
   }
 }
 
-#define SPLAT_INSTANTIATE(S)                                                                   \
-  template void rasterize_forward<S>(const ProjectedGaussians<S>&, const TileBins&, int, int,  \
-                                     const S*, S*, RasterState<S>&);                           \
-  template void rasterize_backward<S>(const ProjectedGaussians<S>&, const TileBins&, int, int, \
-                                      const S*, const S*, RasterState<S>&, std::vector<S>&,    \
-                                      ProjectedGradients<S>&);
-SPLAT_INSTANTIATE(float)
-SPLAT_INSTANTIATE(double)
-#undef SPLAT_INSTANTIATE
+TileBlendView blend_view(const ProjectedGaussians<float>& p, const TileBins& bins, int width,
+                         int height, const float background[3]) {
+  return {p.mean2d.data(),
+          p.conic.data(),
+          p.opacity.data(),
+          p.color.data(),
+          bins.tile_begin.data(),
+          bins.entry_gaussian.data(),
+          bins.entry_pair.data(),
+          bins.tiles_x,
+          width,
+          height,
+          {background[0], background[1], background[2]}};
+}
+
+// This thread's scratch, at least `floats` long.
+float* thread_scratch(RasterState<float>& state, std::size_t floats) {
+  std::vector<float>& scratch = thread_batch(state);
+  if (scratch.size() < floats) scratch.resize(floats);
+  return scratch.data();
+}
+
+}  // namespace
+
+// The float passes: the vectorised kernels, one tile per OpenMP iteration.
+void rasterize_forward(const TileBlendKernels& kernels, const ProjectedGaussians<float>& p,
+                       const TileBins& bins, int width, int height, const float background[3],
+                       float* image, RasterState<float>& state) {
+  const std::size_t pixels = static_cast<std::size_t>(width) * height;
+  state.final_transmittance.resize(pixels);
+  state.contributors.resize(pixels);
+  state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
+  const TileBlendView view = blend_view(p, bins, width, height, background);
+  const TileBlendPixels state_pixels{state.final_transmittance.data(), state.contributors.data()};
+  const std::size_t scratch = kernels.scratch_floats(bins.max_entries_per_tile());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::ptrdiff_t tile = 0; tile < static_cast<std::ptrdiff_t>(bins.tile_count()); ++tile)
+    kernels.forward_tile(view, static_cast<std::size_t>(tile), thread_scratch(state, scratch),
+                         image, state_pixels);
+}
+
+void rasterize_backward(const TileBlendKernels& kernels, const ProjectedGaussians<float>& p,
+                        const TileBins& bins, int width, int height, const float background[3],
+                        const float* dimage, RasterState<float>& state,
+                        std::vector<float>& pair_gradients, ProjectedGradients<float>& out) {
+  // Every pair is written by its tile's kernel: no clearing pass.
+  pair_gradients.resize(bins.pair_count() * kPairGradients);
+  state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
+  const TileBlendView view = blend_view(p, bins, width, height, background);
+  const TileBlendPixels state_pixels{state.final_transmittance.data(), state.contributors.data()};
+  const std::size_t scratch = kernels.scratch_floats(bins.max_entries_per_tile());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::ptrdiff_t tile = 0; tile < static_cast<std::ptrdiff_t>(bins.tile_count()); ++tile)
+    kernels.backward_tile(view, static_cast<std::size_t>(tile), thread_scratch(state, scratch),
+                          dimage, state_pixels, pair_gradients.data());
+  sum_pair_gradients(bins, p.count(), pair_gradients, out);
+}
+
+template <>
+void rasterize_forward<double>(const ProjectedGaussians<double>& p, const TileBins& bins, int width,
+                               int height, const double background[3], double* image,
+                               RasterState<double>& state) {
+  forward_scalar(p, bins, width, height, background, image, state);
+}
+
+template <>
+void rasterize_forward<float>(const ProjectedGaussians<float>& p, const TileBins& bins, int width,
+                              int height, const float background[3], float* image,
+                              RasterState<float>& state) {
+  rasterize_forward(tile_blend_kernels(), p, bins, width, height, background, image, state);
+}
+
+template <>
+void rasterize_backward<double>(const ProjectedGaussians<double>& p, const TileBins& bins,
+                                int width, int height, const double background[3],
+                                const double* dimage, RasterState<double>& state,
+                                std::vector<double>& pair_gradients,
+                                ProjectedGradients<double>& out) {
+  backward_scalar(p, bins, width, height, background, dimage, state, pair_gradients);
+  sum_pair_gradients(bins, p.count(), pair_gradients, out);
+}
+
+template <>
+void rasterize_backward<float>(const ProjectedGaussians<float>& p, const TileBins& bins, int width,
+                               int height, const float background[3], const float* dimage,
+                               RasterState<float>& state, std::vector<float>& pair_gradients,
+                               ProjectedGradients<float>& out) {
+  rasterize_backward(tile_blend_kernels(), p, bins, width, height, background, dimage, state,
+                     pair_gradients, out);
+}
 
 }  // namespace splat

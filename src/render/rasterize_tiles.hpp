@@ -1,6 +1,8 @@
 // Front-to-back alpha compositing of the binned Gaussians, one 16x16 tile at a time (OpenMP over
 // tiles), and its backward pass in reverse order. Every tile first gathers its Gaussians into a
-// contiguous per-thread batch (the CPU counterpart of the GPU's shared-memory batches).
+// contiguous per-thread batch (the CPU counterpart of the GPU's shared-memory batches). In float
+// the tiles go through the vectorised kernels of tile_blend_kernels.hpp; in double through a
+// scalar loop per pixel, the reference those kernels are tested against.
 #pragma once
 
 #include <cstdint>
@@ -29,5 +31,17 @@ template <class S>
 void rasterize_backward(const ProjectedGaussians<S>& projected, const TileBins& bins, int width,
                         int height, const S background[3], const S* dimage, RasterState<S>& state,
                         std::vector<S>& pair_gradients, ProjectedGradients<S>& out);
+
+struct TileBlendKernels;
+
+// The float passes with a given set of vectorised kernels (see tile_blend_kernels.hpp); the
+// float instantiations above use tile_blend_kernels(), the double ones the scalar reference.
+void rasterize_forward(const TileBlendKernels& kernels, const ProjectedGaussians<float>& projected,
+                       const TileBins& bins, int width, int height, const float background[3],
+                       float* image, RasterState<float>& state);
+void rasterize_backward(const TileBlendKernels& kernels, const ProjectedGaussians<float>& projected,
+                        const TileBins& bins, int width, int height, const float background[3],
+                        const float* dimage, RasterState<float>& state,
+                        std::vector<float>& pair_gradients, ProjectedGradients<float>& out);
 
 }  // namespace splat

@@ -1,12 +1,52 @@
 #include "render/tile_bins.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+#include <type_traits>
+#include <utility>
 
 #include "core/error.hpp"
 #include "math/tile_rect.hpp"
 
 namespace splat {
+
+namespace {
+
+// The Gaussians that own pairs, sorted by depth, then order key (or row), then row.
+template <class S>
+std::vector<std::uint32_t> front_to_back(const ProjectedGaussians<S>& p,
+                                         const std::vector<std::size_t>& pair_begin,
+                                         const std::uint32_t* order_keys) {
+  const std::size_t n = p.count();
+  std::vector<std::uint32_t> binned;
+  for (std::size_t g = 0; g < n; ++g)
+    if (pair_begin[g + 1] > pair_begin[g]) binned.push_back(static_cast<std::uint32_t>(g));
+  const auto key = [&](std::uint32_t g) { return order_keys != nullptr ? order_keys[g] : g; };
+  if constexpr (std::is_same_v<S, float>) {
+    // One 64-bit key per Gaussian: the depth's bits made to order as the float does, above the
+    // tie key. Order keys are distinct, so the key breaks every tie, as the row does without them.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> packed(binned.size());
+    for (std::size_t i = 0; i < binned.size(); ++i) {
+      const std::uint32_t g = binned[i];
+      std::uint32_t bits;
+      std::memcpy(&bits, &p.depth[g], sizeof bits);
+      bits ^= (bits >> 31) != 0 ? 0xFFFFFFFFu : 0x80000000u;
+      packed[i] = {(std::uint64_t(bits) << 32) | key(g), g};
+    }
+    std::sort(packed.begin(), packed.end());
+    for (std::size_t i = 0; i < packed.size(); ++i) binned[i] = packed[i].second;
+  } else {
+    std::sort(binned.begin(), binned.end(), [&](std::uint32_t a, std::uint32_t b) {
+      if (p.depth[a] != p.depth[b]) return p.depth[a] < p.depth[b];
+      if (key(a) != key(b)) return key(a) < key(b);
+      return a < b;
+    });
+  }
+  return binned;
+}
+
+}  // namespace
 
 std::size_t TileBins::max_entries_per_tile() const {
   std::size_t most = 0;
@@ -46,35 +86,22 @@ void bin_tiles(const ProjectedGaussians<S>& p, int width, int height, TileBins& 
       }
   }
 
-  // Counting sort by tile; pairs enter each tile in Gaussian order.
+  // Every binned Gaussian once, front to back (ties by order key, then row: a total order), and
+  // then a counting sort of the pairs by tile that takes the Gaussians in that order, so each
+  // tile's entries come out sorted without sorting any tile.
+  const std::vector<std::uint32_t> order = front_to_back(p, bins.pair_begin, order_keys);
   bins.tile_begin.assign(tiles + 1, 0);
   for (std::size_t k = 0; k < pairs; ++k) ++bins.tile_begin[bins.pair_tile[k] + 1];
   for (std::size_t t = 0; t < tiles; ++t) bins.tile_begin[t + 1] += bins.tile_begin[t];
   std::vector<std::size_t> cursor(bins.tile_begin.begin(), bins.tile_begin.end() - 1);
   bins.entry_pair.resize(pairs);
-  for (std::size_t k = 0; k < pairs; ++k)
-    bins.entry_pair[cursor[bins.pair_tile[k]]++] = static_cast<std::uint32_t>(k);
-
-  // Front to back within each tile; ties by id keep the order reproducible. The row index
-  // last makes the order total even if two keys were equal, so std::sort's result is unique.
   bins.entry_gaussian.resize(pairs);
-#pragma omp parallel for schedule(dynamic, 8)
-  for (std::ptrdiff_t st = 0; st < static_cast<std::ptrdiff_t>(tiles); ++st) {
-    const std::size_t t = static_cast<std::size_t>(st);
-    auto* begin = bins.entry_pair.data() + bins.tile_begin[t];
-    auto* end = bins.entry_pair.data() + bins.tile_begin[t + 1];
-    std::sort(begin, end, [&](std::uint32_t a, std::uint32_t b) {
-      const std::uint32_t ga = bins.pair_gaussian[a], gb = bins.pair_gaussian[b];
-      const S da = p.depth[ga], db = p.depth[gb];
-      if (da != db) return da < db;
-      if (order_keys != nullptr && order_keys[ga] != order_keys[gb])
-        return order_keys[ga] < order_keys[gb];
-      return ga < gb;
-    });
-    for (auto* e = begin; e != end; ++e)
-      bins.entry_gaussian[static_cast<std::size_t>(e - bins.entry_pair.data())] =
-          bins.pair_gaussian[*e];
-  }
+  for (const std::uint32_t g : order)
+    for (std::size_t k = bins.pair_begin[g]; k < bins.pair_begin[g + 1]; ++k) {
+      const std::size_t entry = cursor[bins.pair_tile[k]]++;
+      bins.entry_pair[entry] = static_cast<std::uint32_t>(k);
+      bins.entry_gaussian[entry] = g;
+    }
 }
 
 template void bin_tiles<float>(const ProjectedGaussians<float>&, int, int, TileBins&,

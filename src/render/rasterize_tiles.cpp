@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/error.hpp"
 #include "math/alpha_blending.hpp"
 #include "math/render_constants.hpp"
 #include "render/tile_blend_kernels.hpp"
@@ -168,7 +169,7 @@ void sum_pair_gradients(const TileBins& bins, std::size_t n, const std::vector<S
 }
 
 TileBlendView blend_view(const ProjectedGaussians<float>& p, const TileBins& bins, int width,
-                         int height, const float background[3]) {
+                         int height, const float background[3], const RasterState<float>& state) {
   return {p.mean2d.data(),
           p.conic.data(),
           p.opacity.data(),
@@ -176,6 +177,7 @@ TileBlendView blend_view(const ProjectedGaussians<float>& p, const TileBins& bin
           bins.tile_begin.data(),
           bins.entry_gaussian.data(),
           bins.entry_pair.data(),
+          state.footprints.data(),
           bins.tiles_x,
           width,
           height,
@@ -199,7 +201,9 @@ void rasterize_forward(const TileBlendKernels& kernels, const ProjectedGaussians
   state.final_transmittance.resize(pixels);
   state.contributors.resize(pixels);
   state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
-  const TileBlendView view = blend_view(p, bins, width, height, background);
+  state.footprints.resize(p.count() * kFootprintFloats);
+  blend_footprints(p.conic.data(), p.opacity.data(), p.count(), state.footprints.data());
+  const TileBlendView view = blend_view(p, bins, width, height, background, state);
   const TileBlendPixels state_pixels{state.final_transmittance.data(), state.contributors.data()};
   const std::size_t scratch = kernels.scratch_floats(bins.max_entries_per_tile());
 #pragma omp parallel for schedule(dynamic, 1)
@@ -215,7 +219,9 @@ void rasterize_backward(const TileBlendKernels& kernels, const ProjectedGaussian
   // Every pair is written by its tile's kernel: no clearing pass.
   pair_gradients.resize(bins.pair_count() * kPairGradients);
   state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
-  const TileBlendView view = blend_view(p, bins, width, height, background);
+  SPLAT_REQUIRE(state.footprints.size() == p.count() * kFootprintFloats,
+                "rasterize_backward: the forward pass of these Gaussians did not run");
+  const TileBlendView view = blend_view(p, bins, width, height, background, state);
   const TileBlendPixels state_pixels{state.final_transmittance.data(), state.contributors.data()};
   const std::size_t scratch = kernels.scratch_floats(bins.max_entries_per_tile());
 #pragma omp parallel for schedule(dynamic, 1)

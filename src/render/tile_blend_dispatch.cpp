@@ -1,5 +1,8 @@
+#include <cmath>
 #include <cstdlib>
 #include <string>
+
+#include "math/alpha_blending.hpp"
 
 #include "core/error.hpp"
 #include "render/tile_blend_kernels.hpp"
@@ -17,6 +20,29 @@ namespace avx512 {
 extern const TileBlendKernels kernels;
 }
 #endif
+
+void blend_footprints(const float* conic, const float* opacity, std::size_t n, float* footprint) {
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t sg = 0; sg < static_cast<std::ptrdiff_t>(n); ++sg) {
+    const std::size_t g = static_cast<std::size_t>(sg);
+    const float a = conic[g * 3], b = conic[g * 3 + 1], c = conic[g * 3 + 2];
+    const float power_floor = blending_power_floor(opacity[g]);
+    // The power passes the floor only inside the ellipse q <= -2 floor (q the conic's form),
+    // whose box has half-widths sqrt(-2 floor c / det) and sqrt(-2 floor a / det). det in
+    // double: it cancels badly for long, thin Gaussians.
+    const double det = double(a) * c - double(b) * b;
+    const double level = power_floor < 0 ? -2.0 * power_floor : 0.0;
+    float reach_x = 3.0e38f, reach_y = 3.0e38f;
+    if (det > 0 && a > 0 && c > 0) {
+      reach_x = static_cast<float>(std::sqrt(level * c / det) * 1.002 + 0.5);
+      reach_y = static_cast<float>(std::sqrt(level * a / det) * 1.002 + 0.5);
+    }
+    float* out = footprint + g * kFootprintFloats;
+    out[0] = power_floor;
+    out[1] = reach_x;
+    out[2] = reach_y;
+  }
+}
 
 std::vector<const TileBlendKernels*> runnable_tile_blend_kernels() {
   std::vector<const TileBlendKernels*> runnable;

@@ -23,6 +23,7 @@ struct TileBlendView {
   const std::size_t* tile_begin;
   const std::uint32_t* entry_gaussian;
   const std::uint32_t* entry_pair;
+  const float* footprint;  // N x kFootprintFloats, see blend_footprints()
   int tiles_x, width, height;
   float background[3];
 };
@@ -49,6 +50,12 @@ struct TileBlendKernels {
 };
 
 constexpr int kPairGradientFloats = 9;
+
+// Per Gaussian, once per view rather than once per tile: blending_power_floor() of its opacity,
+// and the half-widths along x and y of the box around its 1/255 ellipse (widened so that it only
+// ever saves work; unbounded for a degenerate conic). Tiles use the box to skip pixel blocks.
+constexpr int kFootprintFloats = 3;
+void blend_footprints(const float* conic, const float* opacity, std::size_t n, float* footprint);
 
 // The kernels this machine can run, widest first (every build has "baseline").
 std::vector<const TileBlendKernels*> runnable_tile_blend_kernels();

@@ -170,14 +170,10 @@ void sum_pair_gradients(const TileBins& bins, std::size_t n, const std::vector<S
 
 TileBlendView blend_view(const ProjectedGaussians<float>& p, const TileBins& bins, int width,
                          int height, const float background[3], const RasterState<float>& state) {
-  return {p.mean2d.data(),
-          p.conic.data(),
-          p.opacity.data(),
-          p.color.data(),
+  return {state.packed.data(),
           bins.tile_begin.data(),
           bins.entry_gaussian.data(),
           bins.entry_pair.data(),
-          state.footprints.data(),
           bins.tiles_x,
           width,
           height,
@@ -201,8 +197,9 @@ void rasterize_forward(const TileBlendKernels& kernels, const ProjectedGaussians
   state.final_transmittance.resize(pixels);
   state.contributors.resize(pixels);
   state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
-  state.footprints.resize(p.count() * kFootprintFloats);
-  blend_footprints(p.conic.data(), p.opacity.data(), p.count(), state.footprints.data());
+  state.packed.resize(p.count() * kBlendFloats);
+  pack_blend_gaussians(p.mean2d.data(), p.conic.data(), p.opacity.data(), p.color.data(), p.count(),
+                       state.packed.data());
   const TileBlendView view = blend_view(p, bins, width, height, background, state);
   const TileBlendPixels state_pixels{state.final_transmittance.data(), state.contributors.data()};
   const std::size_t scratch = kernels.scratch_floats(bins.max_entries_per_tile());
@@ -219,7 +216,7 @@ void rasterize_backward(const TileBlendKernels& kernels, const ProjectedGaussian
   // Every pair is written by its tile's kernel: no clearing pass.
   pair_gradients.resize(bins.pair_count() * kPairGradients);
   state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
-  SPLAT_REQUIRE(state.footprints.size() == p.count() * kFootprintFloats,
+  SPLAT_REQUIRE(state.packed.size() == p.count() * kBlendFloats,
                 "rasterize_backward: the forward pass of these Gaussians did not run");
   const TileBlendView view = blend_view(p, bins, width, height, background, state);
   const TileBlendPixels state_pixels{state.final_transmittance.data(), state.contributors.data()};

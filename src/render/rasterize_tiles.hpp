@@ -19,7 +19,7 @@ struct RasterState {
   std::vector<S> final_transmittance;       // H x W
   std::vector<std::uint32_t> contributors;  // H x W: tile entries up to the last one that blended
   std::vector<std::vector<S>> thread_batches;  // per thread, reused between calls
-  std::vector<S> footprints;                   // float kernels: blend_footprints() per Gaussian
+  std::vector<S> packed;  // float kernels: pack_blend_gaussians() of the forward pass
 };
 
 template <class S>

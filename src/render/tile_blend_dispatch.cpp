@@ -21,7 +21,8 @@ extern const TileBlendKernels kernels;
 }
 #endif
 
-void blend_footprints(const float* conic, const float* opacity, std::size_t n, float* footprint) {
+void pack_blend_gaussians(const float* mean2d, const float* conic, const float* opacity,
+                          const float* color, std::size_t n, float* packed) {
 #pragma omp parallel for schedule(static)
   for (std::ptrdiff_t sg = 0; sg < static_cast<std::ptrdiff_t>(n); ++sg) {
     const std::size_t g = static_cast<std::size_t>(sg);
@@ -37,10 +38,17 @@ void blend_footprints(const float* conic, const float* opacity, std::size_t n, f
       reach_x = static_cast<float>(std::sqrt(level * c / det) * 1.002 + 0.5);
       reach_y = static_cast<float>(std::sqrt(level * a / det) * 1.002 + 0.5);
     }
-    float* out = footprint + g * kFootprintFloats;
-    out[0] = power_floor;
-    out[1] = reach_x;
-    out[2] = reach_y;
+    float* out = packed + g * kBlendFloats;
+    out[0] = mean2d[g * 2];
+    out[1] = mean2d[g * 2 + 1];
+    out[2] = a;
+    out[3] = b;
+    out[4] = c;
+    out[5] = opacity[g];
+    for (int ch = 0; ch < 3; ++ch) out[6 + ch] = color[g * 3 + ch];
+    out[9] = power_floor;
+    out[10] = reach_x;
+    out[11] = reach_y;
   }
 }
 

@@ -16,14 +16,10 @@ namespace splat {
 
 // One view's projected Gaussians and tile bins, as the kernels read them.
 struct TileBlendView {
-  const float* mean2d;   // N x 2
-  const float* conic;    // N x 3
-  const float* opacity;  // N
-  const float* color;    // N x 3
+  const float* gaussians;  // N x kBlendFloats, see pack_blend_gaussians()
   const std::size_t* tile_begin;
   const std::uint32_t* entry_gaussian;
   const std::uint32_t* entry_pair;
-  const float* footprint;  // N x kFootprintFloats, see blend_footprints()
   int tiles_x, width, height;
   float background[3];
 };
@@ -51,11 +47,14 @@ struct TileBlendKernels {
 
 constexpr int kPairGradientFloats = 9;
 
-// Per Gaussian, once per view rather than once per tile: blending_power_floor() of its opacity,
-// and the half-widths along x and y of the box around its 1/255 ellipse (widened so that it only
-// ever saves work; unbounded for a degenerate conic). Tiles use the box to skip pixel blocks.
-constexpr int kFootprintFloats = 3;
-void blend_footprints(const float* conic, const float* opacity, std::size_t n, float* footprint);
+// What a tile reads of each Gaussian, packed into one row per Gaussian once per view, so that a
+// tile's gather reads one contiguous row per entry and nothing is computed per tile twice:
+// mean2d (2), conic (3), opacity, colour (3), blending_power_floor() of the opacity, and the
+// half-widths along x and y of the box around its 1/255 ellipse (widened so that it only ever
+// saves work; unbounded for a degenerate conic), which tiles use to skip pixel blocks.
+constexpr int kBlendFloats = 12;
+void pack_blend_gaussians(const float* mean2d, const float* conic, const float* opacity,
+                          const float* color, std::size_t n, float* packed);
 
 // The kernels this machine can run, widest first (every build has "baseline").
 std::vector<const TileBlendKernels*> runnable_tile_blend_kernels();

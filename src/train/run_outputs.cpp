@@ -43,6 +43,10 @@ RunOutputs::RunOutputs(std::string folder) : folder_(std::move(folder)) {
   make_folder(fs::path(folder_) / "checkpoints");
 }
 
+void RunOutputs::make_snapshot_folder() const {
+  make_folder(fs::path(folder_) / "snapshot");
+}
+
 void RunOutputs::write_config(const std::string& yaml) const {
   write_file_atomically(config_path(), yaml);
 }
@@ -53,6 +57,10 @@ void RunOutputs::write_model(const GaussianModel& model) const {
 
 void RunOutputs::write_metrics(const std::string& json) const {
   write_file_atomically(metrics_path(), json);
+}
+
+void RunOutputs::write_snapshot_metrics(const std::string& json) const {
+  write_file_atomically(snapshot_metrics_path(), json);
 }
 
 void RunOutputs::write_test_render(const std::string& view_name, const ViewImage& render,

@@ -67,6 +67,7 @@ struct TrainConfig {
   // "auto" or a factor for every step-based schedule key not set by hand (step_schedules.hpp).
   std::string schedule_scale = "auto";
   int checkpoint_every = 0;  // 0: only at the end and on interrupt
+  int snapshot_every = 0;    // 0: no snapshots for a viewer to follow
   int log_every = 100;
   float ssim_weight = 0.2f;
   int sh_degree = 3;

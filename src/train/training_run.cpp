@@ -14,6 +14,7 @@
 #include "io/checkpoint.hpp"
 #include "io/image_cache.hpp"
 #include "io/scene.hpp"
+#include "train/metric_history.hpp"
 #include "train/progress.hpp"
 #include "train/render_backend.hpp"
 #include "train/run_outputs.hpp"
@@ -184,13 +185,74 @@ TrainRunResult run_training(const TrainRunOptions& options) {
     }
   };
   const auto start = Clock::now();
+  const auto seconds_since_start = [&] {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  MetricHistory history;
+  if (config.snapshot_every > 0) outputs.make_snapshot_folder();
+  // metrics.json as it stands after `evaluations`, for the end of the run and for snapshots.
+  const auto run_metrics = [&](double train_seconds) {
+    const int steps_run = trainer.steps_done() - first_step;
+    nlohmann::json evaluated = nlohmann::json::array();
+    for (const Evaluation& e : evaluations)
+      evaluated.push_back({{"step", e.step}, {"psnr", e.mean_psnr}, {"ssim", e.mean_ssim}});
+    nlohmann::json metrics = {
+        {"iterations", trainer.steps_done()},
+        {"num_gaussians", trainer.gaussian_count()},
+        {"train_seconds", train_seconds},
+        {"steps_run", steps_run},
+        {"images_per_second",
+         train_seconds > 0 ? steps_run * config.batch_size / train_seconds : 0.0},
+        {"backend", backend_kind_name(backend->kind())},
+        {"mode", config.mode},
+        {"evaluations", evaluated},
+        {"history", history.to_json()},
+        {"memory",
+         {{"peak_device_bytes", backend->peak_device_bytes()},
+          {"device_budget_bytes", backend->device_budget()},
+          {"peak_host_bytes", peak_host_resident_bytes()}}},
+        {"dataset",
+         {{"path", options.data_dir},
+          {"format", scene.format},
+          {"train_views", scene.train.size()},
+          {"test_views", scene.test.size()},
+          {"extent", scene.extent}}},
+        {"image_cache", train_views.summary()},
+    };
+    const ExecutorMetrics streamed = trainer.executor_metrics();
+    if (streamed.streamed) metrics["offload"] = offload_json(streamed, train_seconds, steps_run);
+    return metrics;
+  };
   while (trainer.steps_done() < config.iterations) {
     const StepStats stats = saving_on_refusal([&] { return trainer.step(); });
     const int step = trainer.steps_done();
     progress.update({step, stats.loss, stats.psnr, trainer.gaussian_count(),
                      backend->peak_device_bytes(), current_host_resident_bytes(),
                      static_cast<double>(config.batch_size)});
+    HistoryStep sample{step, stats.loss, stats.psnr};
+    if (history.point_due()) {
+      sample.gaussians = trainer.gaussian_count();
+      sample.device_bytes = backend->peak_device_bytes();
+      sample.host_bytes = current_host_resident_bytes();
+      sample.seconds = seconds_since_start();
+      sample.images = static_cast<double>(step - first_step) * config.batch_size;
+      const ExecutorMetrics m = trainer.executor_metrics();
+      if (m.streamed) {
+        sample.streamed = true;
+        sample.h2d_bytes = static_cast<double>(m.h2d_bytes);
+        sample.h2d_seconds = m.seconds.h2d;
+        sample.batch_seconds = m.seconds.batches;
+        sample.upload_wait_seconds = m.seconds.compute_waits_for_uploads;
+      }
+    }
+    history.add(sample);
     const bool last = step == config.iterations;
+    if (!last && config.snapshot_every > 0 && step % config.snapshot_every == 0) {
+      trainer.export_model(outputs.snapshot_model_path());
+      nlohmann::json snapshot = run_metrics(seconds_since_start());
+      snapshot["snapshot_step"] = step;
+      outputs.write_snapshot_metrics(snapshot.dump() + "\n");
+    }
     if (!last &&
         std::find(config.eval_at.begin(), config.eval_at.end(), step) != config.eval_at.end()) {
       evaluations.push_back(saving_on_refusal([&] { return trainer.evaluate(test_views); }));
@@ -210,8 +272,7 @@ TrainRunResult run_training(const TrainRunOptions& options) {
     }
   }
   progress.finish();
-  const double train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  const int steps_run = trainer.steps_done() - first_step;
+  const double train_seconds = seconds_since_start();
 
   const Evaluation final_eval = saving_on_refusal([&] {
     return trainer.evaluate(
@@ -225,36 +286,10 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   trainer.export_model(outputs.model_path());
   save_checkpoint();
 
-  nlohmann::json history = nlohmann::json::array();
-  for (const Evaluation& e : evaluations)
-    history.push_back({{"step", e.step}, {"psnr", e.mean_psnr}, {"ssim", e.mean_ssim}});
+  nlohmann::json metrics = run_metrics(train_seconds);
   nlohmann::json test = evaluation_json(final_eval);
   test.erase("step");
-  nlohmann::json metrics = {
-      {"iterations", trainer.steps_done()},
-      {"num_gaussians", trainer.gaussian_count()},
-      {"train_seconds", train_seconds},
-      {"steps_run", steps_run},
-      {"images_per_second",
-       train_seconds > 0 ? steps_run * config.batch_size / train_seconds : 0.0},
-      {"backend", backend_kind_name(backend->kind())},
-      {"mode", config.mode},
-      {"test", test},
-      {"evaluations", history},
-      {"memory",
-       {{"peak_device_bytes", backend->peak_device_bytes()},
-        {"device_budget_bytes", backend->device_budget()},
-        {"peak_host_bytes", peak_host_resident_bytes()}}},
-      {"dataset",
-       {{"path", options.data_dir},
-        {"format", scene.format},
-        {"train_views", scene.train.size()},
-        {"test_views", scene.test.size()},
-        {"extent", scene.extent}}},
-      {"image_cache", train_views.summary()},
-  };
-  const ExecutorMetrics streamed = trainer.executor_metrics();
-  if (streamed.streamed) metrics["offload"] = offload_json(streamed, train_seconds, steps_run);
+  metrics["test"] = test;
   outputs.write_metrics(metrics.dump(2) + "\n");
   log_info("outputs in ", outputs.folder(), ": point_cloud.ply, metrics.json, test/, checkpoints/");
 

@@ -131,6 +131,31 @@ TEST_CASE("training run: a resumed run equals an uninterrupted one", "[run]") {
   CHECK(read_all(dir / "resumed/point_cloud.ply") == read_all(dir / "straight/point_cloud.ply"));
 }
 
+TEST_CASE("training run: snapshots and curves a viewer can follow", "[run]") {
+  const test::TempDir dir("splat-snapshot-test");
+  TrainRunOptions o = bartoszek_run(dir.path() / "run", 12);
+  o.overrides.push_back("train.snapshot_every=5");
+  run_training(o);
+  const fs::path run = dir.path() / "run";
+  // The last snapshot before the end: step 10, its model and its curves so far.
+  const auto snapshot = nlohmann::json::parse(read_all(run / "snapshot" / "metrics.json"));
+  CHECK(snapshot["snapshot_step"] == 10);
+  CHECK(snapshot["iterations"] == 10);
+  CHECK(snapshot["history"]["step"].back() == 10);
+  const GaussianModel model = read_gaussian_ply((run / "snapshot" / "point_cloud.ply").string());
+  CHECK(model.size() == snapshot["num_gaussians"].get<std::size_t>());
+  // The final metrics carry every step's loss and PSNR (12 steps: one point each).
+  const auto metrics = nlohmann::json::parse(read_all(run / "metrics.json"));
+  const auto& history = metrics["history"];
+  CHECK(history["steps_per_point"] == 1);
+  REQUIRE(history["step"].size() == 12);
+  CHECK(history["step"].back() == 12);
+  for (const char* curve : {"loss", "train_psnr", "gaussians", "host_bytes", "images_per_second"})
+    CHECK(history[curve].size() == 12);
+  CHECK(history["loss"].back().get<double>() > 0);
+  CHECK(history["train_psnr"].back().get<double>() > 5);
+}
+
 TEST_CASE("training run: bad input is one clear error", "[run]") {
   const test::TempDir dir("splat-run-test");
   TrainRunOptions o = bartoszek_run(dir / "bad", 10);

@@ -114,6 +114,18 @@ class OffloadEngine final : public BatchExecutor {
     int step = 0;  // the camera (in visiting order) that fetches it
   };
 
+  // One batch's cameras as culled and scheduled.
+  struct BatchPlan {
+    std::vector<std::string> names;  // per view of the request
+    std::vector<VisibleSet> visible;
+    ViewSchedule schedule;
+    VisibleSet touched;               // every row a camera of the batch sees
+    std::vector<VisibleSet> leaving;  // rows leaving after step k: finished, then returning
+  };
+  // Sphere tests of a survey made mid-run to word a refusal (the whole-run check before the
+  // first step makes up to kExactSurveyTests): a sample with its margin is enough there.
+  static constexpr std::size_t kRefreshSurveyTests = std::size_t{1} << 28;
+
   // After a whole model was loaded into the store: its step, the device side (refused when the
   // budget cannot hold the rest of the run), the plan shown again before the next batch.
   void adopt_store();
@@ -131,6 +143,16 @@ class OffloadEngine final : public BatchExecutor {
   // Resident geometry: one Adam step on the device, then the culling set from the new geometry.
   void step_device_geometry(const BatchRequest& request, float grad_scale);
   std::vector<VisibleSet> cull(const std::vector<PinholeCamera>& cameras);
+  // Culls the request's cameras, refuses a view that cannot fit, orders them.
+  BatchPlan plan_batch(const BatchRequest& request);
+  // The batch's inbound chunks in order; element k is step k's first chunk (k = cameras: the end).
+  std::vector<std::size_t> queue_inbound_chunks(const ViewSchedule& schedule, int cameras);
+  // Step k: its chunks land, the camera renders, its loss and backward run, and the Gaussians the
+  // next camera does not need send their gradients home.
+  void run_step(const BatchRequest& request, const BatchPlan& plan, int k,
+                const std::vector<std::size_t>& first_chunk, float grad_scale, BatchResult& result);
+  // After the last step: streams drained, Adam finished, geometry stepped or culling refreshed.
+  void finish_batch(const BatchRequest& request, const BatchPlan& plan, float grad_scale);
   void check_fits(const std::vector<VisibleSet>& visible, const std::vector<std::string>& names);
   void gather_through(std::size_t chunk);
   // Streams `chunk` into the working set (admitting its ids) on the copy and compute streams:

@@ -95,7 +95,7 @@ plant "one-past-the-end write to an arena buffer" cuda/sequence.cu \
 echo "check without a planted bug: offload equals resident with slow copies"
 offload_equals_resident_slowly >/dev/null 2>&1 ||
   { echo "error: offload differs from resident with slow copies and no planted bug" >&2; exit 1; }
-plant "missing event wait between the upload and compute streams" offload/offload_engine.cpp \
+plant "missing event wait between the upload and compute streams" offload/offload_engine_transfers.cpp \
   's/\n\s*compute_\.wait\(\*half\.h2d_done\);\n/\n/' offload_equals_resident_slowly
 
 # Leave the build as the sources are, not as the last planted bug made it.

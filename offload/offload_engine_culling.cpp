@@ -1,0 +1,121 @@
+// Culling and scheduling: the culling set of every Gaussian's bounding sphere, each batch's cameras
+// culled against it, refused when a view cannot fit, and ordered so that consecutive cameras share
+// what stays resident (cache/view_schedule).
+#include "offload/offload_engine.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "offload/frustum_culling.hpp"
+#include "offload/phase_timer.hpp"
+
+namespace splat {
+
+namespace {
+
+VisibleSet union_of(const std::vector<VisibleSet>& sets) {
+  VisibleSet all;
+  for (const VisibleSet& s : sets) all.insert(all.end(), s.begin(), s.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+// Rows refreshed per chunk of a culling-set update (bounds the pinned scratch).
+constexpr std::size_t kSphereChunk = std::size_t{1} << 18;
+
+}  // namespace
+
+void OffloadEngine::refresh_culling(const std::uint32_t* ids, std::size_t count) {
+  if (options_.whole_model || count == 0) return;
+  if (sphere_ids_.empty()) {
+    sphere_ids_ =
+        Buffer::allocate(backend_, MemorySpace::PinnedHost, kSphereChunk * sizeof(std::uint32_t));
+    sphere_rows_ =
+        Buffer::allocate(backend_, MemorySpace::PinnedHost, kSphereChunk * 4 * sizeof(float));
+  }
+  for (std::size_t begin = 0; begin < count; begin += kSphereChunk) {
+    const std::size_t n = std::min(kSphereChunk, count - begin);
+    compute_.synchronize();  // the previous chunk's scratch has been read
+    std::uint32_t* chunk_ids = sphere_ids_.as<std::uint32_t>();
+    float* rows = sphere_rows_.as<float>();
+#pragma omp parallel for schedule(static) if (n > 8192)
+    for (long long i = 0; i < static_cast<long long>(n); ++i) {
+      const std::uint32_t id = ids ? ids[begin + i] : static_cast<std::uint32_t>(begin + i);
+      const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, id);
+      chunk_ids[i] = id;
+      for (int a = 0; a < 3; ++a) rows[i * 4 + a] = g[a];
+      // The same bound build_culling_spheres computes.
+      rows[i * 4 + 3] = culling_radius(g + 3);
+    }
+    rows_->write_spheres(chunk_ids, rows, n, spheres_.as<float>());
+  }
+  compute_.synchronize();
+}
+
+void OffloadEngine::refresh_culling_all() {
+  if (!options_.resident_geometry) return refresh_culling(nullptr, store_.size());
+  if (options_.whole_model) return;
+  rows_->geometry_spheres(geometry_.table(), spheres_.as<float>());
+  compute_.synchronize();
+}
+
+std::vector<VisibleSet> OffloadEngine::cull(const std::vector<PinholeCamera>& cameras) {
+  if (!options_.whole_model) return rows_->cull(spheres_.as<float>(), store_.size(), cameras);
+  VisibleSet all(store_.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
+  return std::vector<VisibleSet>(cameras.size(), all);
+}
+
+void OffloadEngine::check_fits(const std::vector<VisibleSet>& visible,
+                               const std::vector<std::string>& names) {
+  for (std::size_t c = 0; c < visible.size(); ++c)
+    if (visible[c].size() > residency_.capacity()) {
+      // Training moved the model since the last survey: name what it needs now. Nothing of this
+      // batch has started; earlier work is finished first, and resident geometry brought home.
+      synchronize_all();
+      if (options_.resident_geometry) geometry_.download(store_, compute_);
+      need_ = need_from(survey_cameras(kRefreshSurveyTests));
+      refuse_working_set(plan_, need_, names[c], visible[c].size());
+    }
+}
+
+OffloadEngine::BatchPlan OffloadEngine::plan_batch(const BatchRequest& r) {
+  BatchPlan plan;
+  const std::vector<int>& views = *r.views;
+  const int cameras = static_cast<int>(views.size());
+  std::vector<PinholeCamera> batch_cameras;
+  for (int v : views) {
+    batch_cameras.push_back(r.source->camera(v));
+    plan.names.push_back(r.source->name(v));
+  }
+  {
+    PhaseTimer timer(metrics_.seconds.culling);
+    plan.visible = cull(batch_cameras);
+  }
+  check_fits(plan.visible, plan.names);
+  ViewSchedule& schedule = plan.schedule;
+  {
+    PhaseTimer timer(metrics_.seconds.scheduling);
+    ScheduleOptions so;
+    so.order = options_.whole_model ? ViewOrder::Sampled : options_.order;
+    schedule = schedule_views(plan.visible, so);
+  }
+  metrics_.loaded_gaussians_sampled_order += schedule.sampled_order_loads;
+  metrics_.loaded_gaussians_lower_bound += schedule.distinct;
+  const std::size_t row_bytes = streamed_row_bytes(store_.sh_degree(), options_.resident_geometry);
+  metrics_.h2d_bytes_lower_bound += schedule.distinct * row_bytes;
+  metrics_.d2h_bytes_lower_bound += schedule.distinct * row_bytes;
+  plan.touched = union_of(plan.visible);
+
+  // Leaving after step k: finished ones (last use) first, then returning ones.
+  std::vector<VisibleSet>& leaving = plan.leaving;
+  leaving.resize(cameras);
+  for (int k = 0; k < cameras; ++k) {
+    leaving[k] = schedule.finished[k];
+    leaving[k].insert(leaving[k].end(), schedule.returning[k].begin(), schedule.returning[k].end());
+  }
+  return plan;
+}
+
+}  // namespace splat

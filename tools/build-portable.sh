@@ -34,7 +34,8 @@ else
   build=build/portable
   out=${out:-portable}
   cmake -S . -B "$build" -DSPLAT_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$archs" \
-    -DSPLAT_PORTABLE=ON -DSPLAT_ORACLE_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+    -DSPLAT_PORTABLE=ON -DSPLAT_ORACLE_TESTS=OFF -DSPLAT_VIEWER=OFF -DCMAKE_BUILD_TYPE=Release \
+    >/dev/null
 fi
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 SPLAT_SKIP_TORCH=1 ./tools/setup-deps.sh  # libtorch is only needed by the test suite
 cmake -S . -B build/release -DSPLAT_ORACLE_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/release -j"$(nproc)" --target splatstream
+./tools/build-viewer.sh >/dev/null
 bin=build/release/src/app/splatstream
 data=out/orbit-scene
 run=out/orbit-run
@@ -16,3 +17,4 @@ echo "== generating the orbit scene into $data"
 echo "== training on it (configs/quickstart.yaml) into $run"
 "$bin" train --data "$data" --out "$run" --config configs/quickstart.yaml
 echo "== done: model $run/point_cloud.ply, test renders in $run/test/, metrics in $run/metrics.json"
+echo "   look at it: $bin view $run   (then open the address it prints)"

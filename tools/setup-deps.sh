@@ -9,7 +9,11 @@ packages=(
   libpng-dev libjpeg62-turbo-dev zlib1g-dev
   clang libclang-rt-14-dev  # fuzz targets (libFuzzer) and sanitizers
   python3                   # the GPU check's folder (trimmed dataset) and the mode tables
+  libcpp-httplib-dev libssl-dev libbrotli-dev  # `splatstream view`'s server (cpp-httplib)
+  chromium                  # the viewer's browser tests (headless, software GL)
 )
+# The viewer's page is built with Node and npm: Debian's, unless the machine has its own.
+if ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 # libtorch is only for the gradient-oracle tests; SPLAT_SKIP_TORCH=1 leaves it out.
 if [[ "${SPLAT_SKIP_TORCH:-0}" != "1" ]]; then packages+=(libtorch-dev); fi
 

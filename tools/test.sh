@@ -5,7 +5,8 @@
 # the CPU (SPLAT_CUDA=EMU: every GPU test under two thread orders, the emulator's own tests,
 # ThreadSanitizer over the emulated streams, planted bugs it must catch, a dry run of the GPU
 # check), runs the stream tests under ThreadSanitizer, fuzzes the model-file parsers for a few
-# seconds each, and fails if fewer tests ran than the floor in tests/min_test_count.
+# seconds each, runs the browser viewer against `splatstream view` in headless chromium, and
+# fails if fewer tests ran than the floor in tests/min_test_count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -29,6 +30,10 @@ echo "== CPU-only configuration"
 cmake -S . -B build/cpu -DSPLAT_CUDA=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/cpu -j"$jobs"
 run_ctest build/cpu
+
+echo "== The viewer in headless chromium (viewer/tests/browser_test.mjs)"
+./tools/build-viewer.sh
+(cd viewer && node tests/browser_test.mjs "$root/build/cpu/src/app/splatstream" "$root/build/viewer-test")
 
 if [[ -x /usr/local/cuda/bin/nvcc ]] || command -v nvcc >/dev/null; then
   echo "== CUDA configuration against Debian's unpatched CMake modules (configure only)"

@@ -27,6 +27,9 @@ void register_commands(CLI::App& app) {
   register_generate_command(app);
   register_render_command(app);
   register_eval_command(app);
+#if SPLAT_WITH_VIEWER
+  register_view_command(app);
+#endif
 }
 
 int run_selected_command(CLI::App& app) {

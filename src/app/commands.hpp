@@ -24,5 +24,8 @@ void register_config_command(CLI::App& app);
 void register_generate_command(CLI::App& app);
 void register_render_command(CLI::App& app);
 void register_eval_command(CLI::App& app);
+#if SPLAT_WITH_VIEWER
+void register_view_command(CLI::App& app);
+#endif
 
 }  // namespace splat::app

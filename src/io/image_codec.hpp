@@ -29,5 +29,8 @@ ImageSize jpeg_image_size(const unsigned char* data, std::size_t size, const std
 // Writes 1 to 4 channels, values clamped to [0, 1] and rounded to `bit_depth` (8 or 16) bits.
 // `compression` is zlib's level (1 fast .. 9 small). Written atomically.
 void write_png(const std::string& path, const Image& image, int bit_depth = 8, int compression = 6);
+// The PNG file's bytes; `path` only names the image in errors.
+std::string encode_png(const Image& image, const std::string& path, int bit_depth = 8,
+                       int compression = 6);
 
 }  // namespace splat

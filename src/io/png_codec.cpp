@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/atomic_file.hpp"
@@ -98,6 +99,11 @@ void flush_nothing(png_structp) {}
 }  // namespace
 
 void write_png(const std::string& path, const Image& image, int bit_depth, int compression) {
+  write_file_atomically(path, encode_png(image, path, bit_depth, compression));
+}
+
+std::string encode_png(const Image& image, const std::string& path, int bit_depth,
+                       int compression) {
   SPLAT_REQUIRE(image.channels >= 1 && image.channels <= 4 && image.width > 0 && image.height > 0,
                 path, ": cannot write an image of ", image.width, "x", image.height, "x",
                 image.channels);
@@ -143,7 +149,7 @@ void write_png(const std::string& path, const Image& image, int bit_depth, int c
   png_write_image(png, rows.data());
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
-  write_file_atomically(path, *out);
+  return std::move(*out);
 }
 
 }  // namespace splat

@@ -73,6 +73,9 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
   s.add_int("train.snapshot_every", &c.snapshot_every, 0, kMaxSteps,
             "steps between snapshots of the model and metrics in <out>/snapshot/ for a viewer to "
             "follow (0: none)");
+  s.add_count("viewer.max_splats", &c.viewer_max_splats,
+              "splatstream view sends at most this many Gaussians (those with the largest "
+              "opacity x volume) to the page");
   s.add_int("train.log_every", &c.log_every, 1, kMaxSteps,
             "steps between progress lines when stdout is not a terminal");
   s.add_float("train.ssim_weight", &c.ssim_weight, 0.0, 1.0, "lambda of (1-l) L1 + l D-SSIM");

@@ -66,8 +66,9 @@ struct TrainConfig {
   std::vector<int> eval_at{7000, 30000};
   // "auto" or a factor for every step-based schedule key not set by hand (step_schedules.hpp).
   std::string schedule_scale = "auto";
-  int checkpoint_every = 0;  // 0: only at the end and on interrupt
-  int snapshot_every = 0;    // 0: no snapshots for a viewer to follow
+  int checkpoint_every = 0;                   // 0: only at the end and on interrupt
+  int snapshot_every = 0;                     // 0: no snapshots for a viewer to follow
+  std::size_t viewer_max_splats = 3'000'000;  // `splatstream view` sends a subset past this
   int log_every = 100;
   float ssim_weight = 0.2f;
   int sh_degree = 3;

@@ -70,7 +70,7 @@ async function fetchPng(url) {
 
 const browser = await chromium.launch({
   executablePath: chromiumPath,
-  args: ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox"],
+  args: ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-dev-shm-usage"],
 });
 
 // The page at dataset camera `name` in a window of its size, once drawn.

@@ -4,6 +4,7 @@
 // intrinsics and the canvas filling the window; the title starts with "ready" once the model
 // has been drawn.
 import * as THREE from "three";
+import { FlyControls } from "three/examples/jsm/controls/FlyControls.js";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { SparkRenderer, SplatMesh } from "@sparkjsdev/spark";
 import { applyDatasetCamera, cameraFrame, frustumLines } from "./camera_pose.js";
@@ -45,6 +46,25 @@ function freeCamera() {
 }
 controls.addEventListener("start", () => {
   if (datasetCamera) freeCamera();
+});
+// M toggles fly mode: WASD move, R / F up and down, arrows turn, Q / E roll, drag to look.
+const fly = new FlyControls(camera, renderer.domElement);
+fly.dragToLook = true;
+fly.enabled = false;
+let flying = false;
+const clock = new THREE.Clock();
+window.addEventListener("keydown", (event) => {
+  if (event.key !== "m" && event.key !== "M") return;
+  flying = !flying;
+  if (flying) freeCamera();
+  fly.enabled = flying;
+  controls.enabled = !flying;
+  if (!flying) {
+    // Orbit again around the point ahead of the camera.
+    const ahead = new THREE.Vector3(0, 0, -1).applyQuaternion(camera.quaternion);
+    controls.target.copy(camera.position).addScaledVector(ahead, controls.target.distanceTo(camera.position) || 1);
+  }
+  document.getElementById("mode").textContent = flying ? "fly" : "orbit";
 });
 
 let run = null;
@@ -197,7 +217,11 @@ async function poll(first) {
 }
 
 renderer.setAnimationLoop(() => {
-  if (!datasetCamera) controls.update();
+  const delta = clock.getDelta();
+  if (flying) {
+    fly.movementSpeed = Math.max(controls.target.distanceTo(camera.position), 0.1) * 0.5;
+    fly.update(delta);
+  } else if (!datasetCamera) controls.update();
   renderer.render(scene, camera);
   // Spark sorts in a worker; a few frames after a model arrives it has been drawn in order.
   if (framesSinceLoad >= 0 && ++framesSinceLoad === 12 && !document.title.startsWith("ready"))

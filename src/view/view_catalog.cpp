@@ -49,7 +49,7 @@ std::string run_dataset(const std::string& run) {
 
 ViewCatalog::ViewCatalog(const ViewCatalogOptions& options) : options_(options) {
   SPLAT_REQUIRE(options.run_dir.empty() != options.model_path.empty(),
-                "view: give a run folder or --model, not both");
+                "view: give a run folder, or --model PLY (one of the two)");
   if (!options.run_dir.empty())
     SPLAT_REQUIRE(fs::is_directory(options.run_dir), options.run_dir, ": not a run folder");
   else

@@ -10,7 +10,9 @@ if(SPLAT_TSAN)
   target_compile_options(splat_settings INTERFACE -fsanitize=thread -g)
   target_link_options(splat_settings INTERFACE -fsanitize=thread)
 endif()
-if(SPLAT_PORTABLE AND NOT SPLAT_TSAN)
-  # glibc stays dynamic (the target machine's is newer); the C++ runtime and OpenMP do not.
+if(SPLAT_PORTABLE AND NOT SPLAT_TSAN AND NOT SPLAT_WITH_VIEWER)
+  # glibc stays dynamic (the target machine's is newer); the C++ runtime and OpenMP do not. The
+  # viewer's cpp-httplib is a shared library on the shared C++ runtime, so with it the runtime
+  # stays shared too (one copy in the process); builds for other machines leave the viewer out.
   target_link_options(splat_settings INTERFACE -static-libstdc++ -static-libgcc)
 endif()

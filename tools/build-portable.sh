@@ -28,8 +28,8 @@ targets=(splatstream gpu_tests model_spread)
 if ((emu)); then
   build=build/emu
   out=${out:-portable-emu}
-  cmake -S . -B "$build" -DSPLAT_CUDA=EMU -DSPLAT_ORACLE_TESTS=OFF -DCMAKE_BUILD_TYPE=Release \
-    >/dev/null
+  cmake -S . -B "$build" -DSPLAT_CUDA=EMU -DSPLAT_ORACLE_TESTS=OFF -DSPLAT_VIEWER=OFF \
+    -DCMAKE_BUILD_TYPE=Release >/dev/null
 else
   build=build/portable
   out=${out:-portable}

@@ -55,6 +55,10 @@ void RunOutputs::write_model(const GaussianModel& model) const {
   write_gaussian_ply(model_path(), model);
 }
 
+void RunOutputs::write_run_info(const std::string& json) const {
+  write_file_atomically(run_info_path(), json);
+}
+
 void RunOutputs::write_metrics(const std::string& json) const {
   write_file_atomically(metrics_path(), json);
 }

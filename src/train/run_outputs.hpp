@@ -1,7 +1,7 @@
 // The output folder of a training run and what goes in it: config.yaml (the effective
-// configuration), point_cloud.ply (the model), metrics.json, test/ (renders beside their ground
-// truth), checkpoints/ and, when asked for, snapshot/. Every file is written atomically, so an
-// interrupted write never replaces a good file with half of one.
+// configuration), run.json (the dataset), point_cloud.ply (the model), metrics.json, test/ (renders
+// beside their ground truth), checkpoints/ and, when asked for, snapshot/. Every file is written
+// atomically, so an interrupted write never replaces a good file with half of one.
 #pragma once
 
 #include <string>
@@ -24,6 +24,9 @@ class RunOutputs {
   std::string model_path() const { return folder_ + "/point_cloud.ply"; }
   std::string metrics_path() const { return folder_ + "/metrics.json"; }
   std::string config_path() const { return folder_ + "/config.yaml"; }
+  // run.json: what the run trains on ({"dataset": folder}), written when it starts, so that a
+  // viewer opened before the first metrics finds the cameras.
+  std::string run_info_path() const { return folder_ + "/run.json"; }
   // What a viewer follows during training (train.snapshot_every): the model, then the metrics
   // naming its step, each replaced atomically, so a reader of metrics.json finds the model of
   // that step or a later one.
@@ -33,6 +36,7 @@ class RunOutputs {
   void write_snapshot_metrics(const std::string& json) const;
 
   void write_config(const std::string& yaml) const;
+  void write_run_info(const std::string& json) const;
   void write_model(const GaussianModel& model) const;
   void write_metrics(const std::string& json) const;
   // test/renders/<view>.png and test/gt/<view>.png (the view's name with its extension

@@ -127,6 +127,9 @@ TrainRunResult run_training(const TrainRunOptions& options) {
 
   RunOutputs outputs(options.out_dir);
   outputs.write_config(resolved.yaml);
+  outputs.write_run_info(
+      nlohmann::json{{"dataset", std::filesystem::absolute(options.data_dir).string()}}.dump() +
+      "\n");
 
   // The model moves from its source to the trainer and on to the executor: never copied, and
   // given no host-side moments here (the trainer adds them only where the model stays on the

@@ -55,37 +55,63 @@ ViewCatalog::ViewCatalog(const ViewCatalogOptions& options) : options_(options) 
   else
     SPLAT_REQUIRE(fs::is_regular_file(options.model_path), options.model_path,
                   ": no such model file");
-  TrainConfig config;
-  ConfigSchema schema;
-  bind_train_config(schema, config);
-  const fs::path run_config = fs::path(options.run_dir) / "config.yaml";
-  if (!options.run_dir.empty() && fs::exists(run_config))
-    schema.load_yaml_file(run_config.string());
-  for (const std::string& o : options.overrides) schema.apply_override(o);
-  background_ = config.data.background == "white" ? 1.0f : 0.0f;
+  resolve_dataset();
+}
 
-  std::string data = options.data_dir;
-  if (data.empty() && !options.run_dir.empty()) data = run_dataset(options.run_dir);
+void ViewCatalog::resolve_dataset() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (resolved_) return;
+  std::string data = options_.data_dir;
+  if (data.empty() && !options_.run_dir.empty()) data = run_dataset(options_.run_dir);
   if (data.empty()) {
-    dataset_error_ = options.run_dir.empty() ? "no dataset given (--data): no cameras to show"
-                                             : "the run has no metrics yet naming its dataset";
+    dataset_error_ = options_.run_dir.empty()
+                         ? "no dataset given (--data): no cameras to show"
+                         : "the run does not name its dataset yet (run.json): no cameras to show";
     return;
   }
+  resolved_ = true;  // a dataset that fails to load is reported, not retried on every request
   try {
+    // The run's data options (resolution, background), written with run.json when it started.
+    TrainConfig config;
+    ConfigSchema schema;
+    bind_train_config(schema, config);
+    const fs::path run_config = fs::path(options_.run_dir) / "config.yaml";
+    if (!options_.run_dir.empty() && fs::exists(run_config))
+      schema.load_yaml_file(run_config.string());
+    for (const std::string& o : options_.overrides) schema.apply_override(o);
+    background_ = config.data.background == "white" ? 1.0f : 0.0f;
     const Scene scene = load_scene(data, config.data);
-    for (const SceneView& v : scene.train) cameras_.push_back({v, "train", ""});
+    auto cameras = std::make_shared<CameraList>();
+    for (const SceneView& v : scene.train) cameras->push_back({v, "train", ""});
     for (const SceneView& v : scene.test) {
       Camera c{v, "test", ""};
-      if (!options.run_dir.empty()) {
-        const std::string render =
-            png_path_for_view((fs::path(options.run_dir) / "test" / "renders").string(), v.name);
-        if (fs::is_regular_file(render)) c.test_render = render;
-      }
-      cameras_.push_back(std::move(c));
+      // Where the run writes its render of this view at the end (it may not be there yet).
+      if (!options_.run_dir.empty())
+        c.test_render =
+            png_path_for_view((fs::path(options_.run_dir) / "test" / "renders").string(), v.name);
+      cameras->push_back(std::move(c));
     }
+    cameras_ = std::move(cameras);
+    dataset_error_.clear();
   } catch (const Error& e) {
     dataset_error_ = e.what();
   }
+}
+
+std::shared_ptr<const ViewCatalog::CameraList> ViewCatalog::cameras() {
+  resolve_dataset();
+  std::lock_guard<std::mutex> lock(mutex_);
+  return cameras_;
+}
+
+std::string ViewCatalog::dataset_error() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return dataset_error_;
+}
+
+float ViewCatalog::background() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return background_;
 }
 
 ViewCatalog::ModelFile ViewCatalog::model() const {
@@ -112,17 +138,19 @@ std::string ViewCatalog::metrics_text() const {
 }
 
 std::string ViewCatalog::camera_image_png(std::size_t i) {
-  SPLAT_REQUIRE(i < cameras_.size(), "view: no camera ", i);
+  const std::shared_ptr<const CameraList> list = cameras();
+  SPLAT_REQUIRE(i < list->size(), "view: no camera ", i);
   {
-    const std::lock_guard<std::mutex> lock(images_mutex_);
+    const std::lock_guard<std::mutex> lock(mutex_);
     const auto found = encoded_.find(i);
     if (found != encoded_.end()) return found->second;
   }
-  const ViewImage delivered = load_view_image(cameras_[i].view, nullptr);
+  const SceneView& view = (*list)[i].view;
+  const ViewImage delivered = load_view_image(view, nullptr);
   Image image(delivered.width, delivered.height, 3);
   image.pixels = delivered.rgb;
-  std::string png = encode_png(image, cameras_[i].view.name);
-  const std::lock_guard<std::mutex> lock(images_mutex_);
+  std::string png = encode_png(image, view.name);
+  const std::lock_guard<std::mutex> lock(mutex_);
   return encoded_.emplace(i, std::move(png)).first->second;
 }
 

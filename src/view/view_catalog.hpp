@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -38,20 +39,26 @@ class ViewCatalog {
   struct Camera {
     SceneView view;
     std::string split;        // "train" or "test"
-    std::string test_render;  // the run's render of this test view, if it has one
+    std::string test_render;  // where the run writes its render of this test view (if a run)
   };
-  const std::vector<Camera>& cameras() const { return cameras_; }
+  using CameraList = std::vector<Camera>;
+  // Empty until the dataset is known: a run that has only just started names it in run.json.
+  std::shared_ptr<const CameraList> cameras();
   // The image camera i was trained against, as delivered to training (size, background), PNG.
   std::string camera_image_png(std::size_t i);
-  const std::string& dataset_error() const { return dataset_error_; }
-  float background() const { return background_; }
+  std::string dataset_error();
+  float background();  // 1 (white) or 0, as the run's config says
 
  private:
+  // Loads the dataset's cameras once its folder is known (from --data or the run's files).
+  void resolve_dataset();
+
   ViewCatalogOptions options_;
-  std::vector<Camera> cameras_;
-  std::string dataset_error_;
+  std::mutex mutex_;  // guards everything below
   float background_ = 1;
-  std::mutex images_mutex_;
+  std::shared_ptr<const CameraList> cameras_ = std::make_shared<CameraList>();
+  bool resolved_ = false;
+  std::string dataset_error_;
   std::map<std::size_t, std::string> encoded_;  // camera -> PNG bytes
 };
 

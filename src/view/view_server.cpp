@@ -95,7 +95,8 @@ std::string ViewServer::run_json() {
   }
   out["model"] = model;
   nlohmann::json cameras = nlohmann::json::array();
-  const auto& list = catalog_.cameras();
+  const auto cameras_now = catalog_.cameras();
+  const auto& list = *cameras_now;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const PinholeCamera& c = list[i].view.camera;
     nlohmann::json cam = {{"index", i},
@@ -110,11 +111,13 @@ std::string ViewServer::run_json() {
                           {"R", std::vector<float>(c.R, c.R + 9)},
                           {"t", std::vector<float>(c.t, c.t + 3)},
                           {"image", "/image/" + std::to_string(i)}};
-    if (!list[i].test_render.empty()) cam["render"] = "/render/" + std::to_string(i);
+    if (!list[i].test_render.empty() && fs::is_regular_file(list[i].test_render))
+      cam["render"] = "/render/" + std::to_string(i);
     cameras.push_back(cam);
   }
   out["cameras"] = cameras;
-  if (!catalog_.dataset_error().empty()) out["dataset_error"] = catalog_.dataset_error();
+  if (const std::string error = catalog_.dataset_error(); !error.empty())
+    out["dataset_error"] = error;
   const std::string metrics = catalog_.metrics_text();
   const auto parsed = nlohmann::json::parse(metrics, nullptr, false);
   out["metrics"] = metrics.empty() || parsed.is_discarded() ? nlohmann::json() : parsed;
@@ -153,7 +156,7 @@ void ViewServer::add_routes() {
   });
   s.Get(R"(/image/(\d{1,9}))", [this](const httplib::Request& req, httplib::Response& res) {
     const std::size_t i = std::stoul(req.matches[1].str());
-    if (i >= catalog_.cameras().size()) {
+    if (i >= catalog_.cameras()->size()) {
       res.status = 404;
       return;
     }
@@ -166,11 +169,13 @@ void ViewServer::add_routes() {
   });
   s.Get(R"(/render/(\d{1,9}))", [this](const httplib::Request& req, httplib::Response& res) {
     const std::size_t i = std::stoul(req.matches[1].str());
-    if (i >= catalog_.cameras().size() || catalog_.cameras()[i].test_render.empty()) {
+    const auto cameras = catalog_.cameras();
+    if (i >= cameras->size() || (*cameras)[i].test_render.empty() ||
+        !fs::is_regular_file((*cameras)[i].test_render)) {
       res.status = 404;
       return;
     }
-    res.set_content(read_file(catalog_.cameras()[i].test_render), "image/png");
+    res.set_content(read_file((*cameras)[i].test_render), "image/png");
   });
   s.Get(R"(/([A-Za-z0-9_.-]*))", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1].str().empty() ? "index.html" : req.matches[1].str();

@@ -180,7 +180,7 @@ async function loadModel(model) {
   say(model.subset ? `showing ${info}` : "");
 }
 
-async function poll(first) {
+async function poll() {
   let next;
   try {
     next = await (await fetch("/api/run", { cache: "no-store" })).json();
@@ -189,9 +189,13 @@ async function poll(first) {
     return;
   }
   const firstRun = run === null;
+  const camerasBefore = run?.cameras.length ?? 0;
   run = next;
   if (run.dataset_error) say(run.dataset_error);
-  if (firstRun) {
+  // The cameras arrive with the first answer, or later for a run that had only just started.
+  if (run.cameras.length > 0 && camerasBefore === 0) {
+    const bg = run.background;
+    scene.background = new THREE.Color(bg, bg, bg);
     listCameras();
     showFrustums();
     const named = cameraName && run.cameras.find((c) => c.name === cameraName);
@@ -199,21 +203,22 @@ async function poll(first) {
     if (named) {
       document.body.classList.add("camera-view");
       goToCamera(named);
-    } else if (run.cameras.length > 0) {
+    } else {
       goToCamera(run.cameras[0]);
       freeCamera();
     }
-    const bg = run.background;
-    scene.background = new THREE.Color(bg, bg, bg);
+  } else if (firstRun) {
+    scene.background = new THREE.Color(run.background, run.background, run.background);
   }
   const stamp = JSON.stringify(run.metrics?.history?.step?.slice(-1) ?? null) + (run.metrics?.iterations ?? "");
   if (stamp !== metricsStamp) {
     metricsStamp = stamp;
     drawCurves(document.getElementById("curves"), run.metrics);
-    if (!firstRun) listCameras();
+    if (!firstRun && run.cameras.length > 0) listCameras();
   }
   await loadModel(run.model);
-  if (first || !cameraName) setTimeout(() => poll(false), 2000);
+  // A page at a named camera stops polling once it has the camera and a model to show.
+  if (!cameraName || !datasetCamera || !run.model.available) setTimeout(poll, 2000);
 }
 
 renderer.setAnimationLoop(() => {
@@ -228,4 +233,4 @@ renderer.setAnimationLoop(() => {
     document.title = `ready - ${document.title.replace(/^loading - /, "")}`;
 });
 
-poll(true);
+poll();

@@ -6,7 +6,7 @@
 //    conventions independently);
 // 2. a model trained a few hundred steps at a test view matches the run's own render of it and
 //    its image (PSNR >= 20 dB each);
-// 3. a snapshot written during training reaches an open page without a reload;
+// 3. a page opened as a run starts gets its cameras, and its snapshots without a reload;
 // 4. paths outside the page and the run are refused, malformed requests do not stop the server;
 // 5. a bad PLY is a clear error on the page.
 import { chromium } from "playwright-core";
@@ -162,9 +162,10 @@ try {
     const live = path.join(work, "live");
     const training = spawn(binary, ["-q", "train", "--data", orbit, "--out", live, "--set", "backend=cpu",
       "--set", "train.iterations=3000", "--set", "train.snapshot_every=40", "--set", "model.sh_degree=1"], { stdio: "ignore" });
-    const snapshot = path.join(live, "snapshot", "metrics.json");
+    // The viewer starts as soon as the run does, before its first snapshot.
+    const started = path.join(live, "run.json");
     const t0 = Date.now();
-    while (!fs.existsSync(snapshot) && Date.now() - t0 < 120000) await new Promise((r) => setTimeout(r, 200));
+    while (!fs.existsSync(started) && Date.now() - t0 < 120000) await new Promise((r) => setTimeout(r, 50));
     const v = await startViewer([live]);
     const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
     await page.goto(`${v.url}/`);
@@ -175,7 +176,9 @@ try {
       return m && Number(m[1]) > s;
     }, first, { timeout: 180000 });
     const later = Number((await page.textContent("#model-info")).match(/at step (\d+)/)[1]);
-    check(later > first, `an open page followed the run's snapshots from step ${first} to ${later}`);
+    const cameras = await page.$$eval("#cameras li", (items) => items.length);
+    check(later > first && cameras === 24,
+      `a page opened as the run started showed its ${cameras} cameras and followed its snapshots from step ${first} to ${later}`);
     training.kill("SIGKILL");
     await page.close();
     await stopViewer(v);

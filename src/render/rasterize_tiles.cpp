@@ -187,6 +187,18 @@ float* thread_scratch(RasterState<float>& state, std::size_t floats) {
   return scratch.data();
 }
 
+// Runs `work(tile, scratch)` for every tile, one tile per OpenMP iteration, with this thread's
+// scratch sized for the fullest tile.
+template <class TileWork>
+void for_each_tile(const TileBlendKernels& kernels, const TileBins& bins, RasterState<float>& state,
+                   TileWork work) {
+  state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
+  const std::size_t scratch = kernels.scratch_floats(bins.max_entries_per_tile());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::ptrdiff_t tile = 0; tile < static_cast<std::ptrdiff_t>(bins.tile_count()); ++tile)
+    work(static_cast<std::size_t>(tile), thread_scratch(state, scratch));
+}
+
 }  // namespace
 
 // The float passes: the vectorised kernels, one tile per OpenMP iteration.
@@ -196,17 +208,14 @@ void rasterize_forward(const TileBlendKernels& kernels, const ProjectedGaussians
   const std::size_t pixels = static_cast<std::size_t>(width) * height;
   state.final_transmittance.resize(pixels);
   state.contributors.resize(pixels);
-  state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
   state.packed.resize(p.count() * kBlendFloats);
   pack_blend_gaussians(p.mean2d.data(), p.conic.data(), p.opacity.data(), p.color.data(), p.count(),
                        state.packed.data());
   const TileBlendView view = blend_view(p, bins, width, height, background, state);
   const TileBlendPixels state_pixels{state.final_transmittance.data(), state.contributors.data()};
-  const std::size_t scratch = kernels.scratch_floats(bins.max_entries_per_tile());
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::ptrdiff_t tile = 0; tile < static_cast<std::ptrdiff_t>(bins.tile_count()); ++tile)
-    kernels.forward_tile(view, static_cast<std::size_t>(tile), thread_scratch(state, scratch),
-                         image, state_pixels);
+  for_each_tile(kernels, bins, state, [&](std::size_t tile, float* scratch) {
+    kernels.forward_tile(view, tile, scratch, image, state_pixels);
+  });
 }
 
 void rasterize_backward(const TileBlendKernels& kernels, const ProjectedGaussians<float>& p,
@@ -215,16 +224,13 @@ void rasterize_backward(const TileBlendKernels& kernels, const ProjectedGaussian
                         std::vector<float>& pair_gradients, ProjectedGradients<float>& out) {
   // Every pair is written by its tile's kernel: no clearing pass.
   pair_gradients.resize(bins.pair_count() * kPairGradients);
-  state.thread_batches.resize(static_cast<std::size_t>(omp_get_max_threads()));
   SPLAT_REQUIRE(state.packed.size() == p.count() * kBlendFloats,
                 "rasterize_backward: the forward pass of these Gaussians did not run");
   const TileBlendView view = blend_view(p, bins, width, height, background, state);
   const TileBlendPixels state_pixels{state.final_transmittance.data(), state.contributors.data()};
-  const std::size_t scratch = kernels.scratch_floats(bins.max_entries_per_tile());
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::ptrdiff_t tile = 0; tile < static_cast<std::ptrdiff_t>(bins.tile_count()); ++tile)
-    kernels.backward_tile(view, static_cast<std::size_t>(tile), thread_scratch(state, scratch),
-                          dimage, state_pixels, pair_gradients.data());
+  for_each_tile(kernels, bins, state, [&](std::size_t tile, float* scratch) {
+    kernels.backward_tile(view, tile, scratch, dimage, state_pixels, pair_gradients.data());
+  });
   sum_pair_gradients(bins, p.count(), pair_gradients, out);
 }
 

@@ -67,11 +67,8 @@ std::vector<const TileBlendKernels*> runnable_tile_blend_kernels() {
   return runnable;
 }
 
-namespace {
-
-const TileBlendKernels& choose_kernels() {
+const TileBlendKernels& tile_blend_kernels_named(const char* wanted) {
   const std::vector<const TileBlendKernels*> runnable = runnable_tile_blend_kernels();
-  const char* wanted = std::getenv("SPLAT_SIMD");
   if (wanted == nullptr || *wanted == '\0') return *runnable.front();
   std::string names;
   for (const TileBlendKernels* k : runnable) {
@@ -82,10 +79,8 @@ const TileBlendKernels& choose_kernels() {
        ")");
 }
 
-}  // namespace
-
 const TileBlendKernels& tile_blend_kernels() {
-  static const TileBlendKernels& chosen = choose_kernels();
+  static const TileBlendKernels& chosen = tile_blend_kernels_named(std::getenv("SPLAT_SIMD"));
   return chosen;
 }
 

@@ -62,5 +62,7 @@ std::vector<const TileBlendKernels*> runnable_tile_blend_kernels();
 // The widest runnable kernels, unless SPLAT_SIMD names another runnable set ("avx512", "avx2",
 // "baseline"); an unknown or unrunnable name is an error naming the ones available.
 const TileBlendKernels& tile_blend_kernels();
+// The same choice for a given name (null or empty: the widest).
+const TileBlendKernels& tile_blend_kernels_named(const char* name);
 
 }  // namespace splat

@@ -18,11 +18,15 @@ namespace splat {
 
 namespace fs = std::filesystem;
 
+std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
 namespace {
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
+  return read_whole_file(path.string());
 }
 
 long long step_in(const std::string& metrics) {

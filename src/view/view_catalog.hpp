@@ -16,6 +16,9 @@
 
 namespace splat {
 
+// A file's bytes (empty when it cannot be read): the view module's one reader.
+std::string read_whole_file(const std::string& path);
+
 struct ViewCatalogOptions {
   std::string run_dir;                 // a `splatstream train --out` folder, or
   std::string model_path;              // a PLY (with data_dir for cameras)

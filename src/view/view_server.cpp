@@ -5,8 +5,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -16,11 +14,6 @@ namespace splat {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 std::string content_type(const std::string& name) {
   const std::string ext = fs::path(name).extension().string();
@@ -175,7 +168,7 @@ void ViewServer::add_routes() {
       res.status = 404;
       return;
     }
-    res.set_content(read_file((*cameras)[i].test_render), "image/png");
+    res.set_content(read_whole_file((*cameras)[i].test_render), "image/png");
   });
   s.Get(R"(/([A-Za-z0-9_.-]*))", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1].str().empty() ? "index.html" : req.matches[1].str();
@@ -184,7 +177,7 @@ void ViewServer::add_routes() {
       res.status = 404;
       return;
     }
-    res.set_content(read_file(found->second), content_type(name));
+    res.set_content(read_whole_file(found->second), content_type(name));
   });
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) res.set_content(std::to_string(res.status) + "\n", "text/plain");

@@ -220,3 +220,12 @@ TEST_CASE("tile blend kernels: the exponential is within 2 ulp of e^x on [-87, 0
     CHECK(e.back() == 1.0f);
   }
 }
+
+TEST_CASE("tile blend kernels: SPLAT_SIMD picks a runnable set or names the ones there are") {
+  const auto runnable = runnable_tile_blend_kernels();
+  CHECK(&tile_blend_kernels_named(nullptr) == runnable.front());
+  CHECK(&tile_blend_kernels_named("") == runnable.front());
+  CHECK(std::string(tile_blend_kernels_named("baseline").isa) == "baseline");
+  CHECK_THROWS_WITH(tile_blend_kernels_named("avx1024"),
+                    Catch::Contains("SPLAT_SIMD=avx1024") && Catch::Contains("baseline"));
+}

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "model/row_permutation.hpp"
 
 namespace splat {
 
@@ -119,6 +120,27 @@ void GaussianStore::keep_rows(const std::vector<std::uint8_t>& keep) {
     ++out;
   }
   resize(out);
+}
+
+void GaussianStore::permute_rows(const std::vector<std::uint32_t>& new_to_old) {
+  check_permutation(new_to_old, size_);
+  // One Gaussian's six rows and its step count, held while its cycle turns.
+  std::vector<float> held(3 * (kGeometryWidth + appearance_width_));
+  std::int32_t held_steps = 0;
+  permute_in_place(new_to_old, [&](std::size_t to, std::size_t from) {
+    float* slot = held.data();
+    for (ParamGroup group : {ParamGroup::Geometry, ParamGroup::Appearance})
+      for (ParamState state :
+           {ParamState::Value, ParamState::FirstMoment, ParamState::SecondMoment}) {
+        const std::size_t w = width(group);
+        const float* src = from == kHeldRow ? slot : row(group, state, from);
+        float* dst = to == kHeldRow ? slot : row(group, state, to);
+        std::memcpy(dst, src, w * sizeof(float));
+        slot += w;
+      }
+    const std::int32_t steps = from == kHeldRow ? held_steps : adam_steps(from);
+    (to == kHeldRow ? held_steps : adam_steps(to)) = steps;
+  });
 }
 
 void GaussianStore::load(const TrainableGaussians& g) {

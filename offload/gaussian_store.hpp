@@ -55,6 +55,10 @@ class GaussianStore {
   // chunks past the new end are released).
   void keep_rows(const std::vector<std::uint8_t>& keep);
 
+  // Moves row new_to_old[i] to row i for every row, in place (cycle by cycle, one row held
+  // aside): a reordering costs no second copy of the store.
+  void permute_rows(const std::vector<std::uint32_t>& new_to_old);
+
   // Whole-model conversion, for checkpoints, export and pushing an edited model.
   void load(const TrainableGaussians& g);
   // The same from a model held elsewhere (a mapped checkpoint), chunk by chunk.

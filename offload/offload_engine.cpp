@@ -59,6 +59,8 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
       partials_(streamed_geometry_width_, store_.width(ParamGroup::Appearance)),
       copy_(backend.create_stream()),
       copy_back_(backend.create_stream()) {
+  SPLAT_REQUIRE(!(options.chunk_culling && options.resident_geometry),
+                "culling by chunks needs streamed geometry: resident geometry culls on the GPU");
   for (InHalf& h : in_) {
     h.gathered = std::make_unique<CpuEvent>();
     h.partials_added = std::make_unique<CpuEvent>();
@@ -165,7 +167,7 @@ DensifyReport OffloadEngine::densify(DensificationStrategy& strategy, int step,
   StoreDensifyTarget target(store_);
   const DensifyReport report = strategy.after_step(step, target);
   // An opacity reset alone changes no position or scale: the culling set stays valid.
-  if (report.cloned || report.split || report.pruned)
+  if (report.rows_moved())
     rebuild_device_side();
   else if (report.opacity_reset && options_.resident_geometry)
     geometry_.upload(store_, compute_);
@@ -181,6 +183,7 @@ OffloadPlanInput plan_input_for(const OffloadOptions& options, std::size_t budge
   in.sh_degree = sh_degree;
   in.whole_model = options.whole_model;
   in.resident_geometry = options.resident_geometry;
+  in.chunk_culling = options.chunk_culling && !options.whole_model;
   in.sparse_adam = options.untouched == UntouchedPolicy::Skip;
   in.render_reserve = options.render_reserve;
   in.render_row_bytes = options.render_row_bytes;

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@
 #include "core/cpu_stream.hpp"
 #include "core/device_arena.hpp"
 #include "offload/budget_need.hpp"
+#include "offload/chunk_culling.hpp"
+#include "offload/deferred_drift.hpp"
 #include "offload/device_geometry.hpp"
 #include "offload/device_rows.hpp"
 #include "offload/gaussian_store.hpp"
@@ -44,6 +47,9 @@ struct OffloadOptions {
   // offload.resident: geometry: geometry and its Adam state stay on the device (N-sized), only
   // the SH streams, and geometry Adam runs on the device at the end of each batch.
   bool resident_geometry = false;
+  // offload.culling: chunks: the culling set stays on the host with a bound per block of rows,
+  // and cameras are culled there (offload/chunk_culling.hpp); the device keeps nothing N-sized.
+  bool chunk_culling = false;
   std::size_t render_reserve = 0;    // arena bytes left to the renderer's own workspaces
   std::size_t render_row_bytes = 0;  // and per working-set row (the backend's estimate)
   // The largest view (training or evaluation) and the pairs per row the estimate assumes: the
@@ -139,6 +145,9 @@ class OffloadEngine final : public BatchExecutor {
   BudgetNeed need_from(const VisibilitySurvey& survey) const;
   void allocate();
   void refresh_culling(const std::uint32_t* ids, std::size_t count);
+  // A row's culling radius: its footprint's, or under deferred Adam the drifting sphere's that
+  // also bounds the steps it has not taken yet (offload/deferred_drift.hpp).
+  float sphere_radius(std::size_t id) const;
   void refresh_culling_all();
   // Resident geometry: one Adam step on the device, then the culling set from the new geometry.
   void step_device_geometry(const BatchRequest& request, float grad_scale);
@@ -169,6 +178,11 @@ class OffloadEngine final : public BatchExecutor {
   void send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
                  std::size_t finished, float grad_scale);
   void synchronize_all() noexcept;
+  // Gaussians the device culls (and keeps a sphere for): all of them, or none when the engine
+  // culls by chunks on the host or streams the whole model.
+  std::size_t device_culled() const {
+    return options_.whole_model || options_.chunk_culling ? 0 : store_.size();
+  }
   // The global id of each working-set row, for the renderer to break depth ties as resident
   // training does (it renders rows in global-id order). The slot table is host memory, which
   // is device memory on the CPU backend; the CUDA renderer breaks ties by row order anyway.
@@ -200,7 +214,11 @@ class OffloadEngine final : public BatchExecutor {
   // this camera's gradients, which wait for its backward pass.
   std::unique_ptr<Stream> copy_, copy_back_;
   CpuStream gather_worker_, adam_worker_;
-  Buffer spheres_;           // device culling set, N x 4
+  Buffer spheres_;            // device culling set, N x 4 (culling by Gaussians)
+  ChunkCuller chunk_culler_;  // host culling set and block bounds (culling by chunks)
+  // The bound deferred rows' spheres are written with (from the latest batch's rates); empty
+  // until the first batch.
+  std::optional<DriftBound> drift_;
   DeviceGeometry geometry_;  // resident geometry (empty unless options_.resident_geometry)
   WorkingSet working_set_;
   std::array<InHalf, 2> in_;

@@ -4,8 +4,10 @@
 #include "offload/offload_engine.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/error.hpp"
+#include "offload/deferred_drift.hpp"
 #include "offload/frustum_culling.hpp"
 #include "offload/phase_timer.hpp"
 
@@ -26,8 +28,36 @@ constexpr std::size_t kSphereChunk = std::size_t{1} << 18;
 
 }  // namespace
 
+float OffloadEngine::sphere_radius(std::size_t id) const {
+  const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, id);
+  // Deferred rows may still move before they are next used: their sphere bounds where.
+  if (drift_ && options_.untouched == UntouchedPolicy::Deferred)
+    return drifting_culling_radius(g, store_.row(ParamGroup::Geometry, ParamState::FirstMoment, id),
+                                   store_.row(ParamGroup::Geometry, ParamState::SecondMoment, id),
+                                   *drift_);
+  // The same bound build_culling_spheres computes.
+  return culling_radius(g + 3);
+}
+
 void OffloadEngine::refresh_culling(const std::uint32_t* ids, std::size_t count) {
   if (options_.whole_model || count == 0) return;
+  if (options_.chunk_culling) {
+    // The host culling set: the rows' spheres, then the bounds of the blocks holding them.
+    if (chunk_culler_.size() != store_.size()) chunk_culler_.resize(store_.size());
+    float* spheres = chunk_culler_.spheres();
+#pragma omp parallel for schedule(static) if (count > 8192)
+    for (long long i = 0; i < static_cast<long long>(count); ++i) {
+      const std::size_t id = ids ? ids[i] : static_cast<std::size_t>(i);
+      const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, id);
+      for (int a = 0; a < 3; ++a) spheres[id * 4 + a] = g[a];
+      spheres[id * 4 + 3] = sphere_radius(id);
+    }
+    if (ids)
+      chunk_culler_.refresh_bounds(ids, count);
+    else
+      chunk_culler_.refresh_bounds();
+    return;
+  }
   if (sphere_ids_.empty()) {
     sphere_ids_ =
         Buffer::allocate(backend_, MemorySpace::PinnedHost, kSphereChunk * sizeof(std::uint32_t));
@@ -45,8 +75,7 @@ void OffloadEngine::refresh_culling(const std::uint32_t* ids, std::size_t count)
       const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, id);
       chunk_ids[i] = id;
       for (int a = 0; a < 3; ++a) rows[i * 4 + a] = g[a];
-      // The same bound build_culling_spheres computes.
-      rows[i * 4 + 3] = culling_radius(g + 3);
+      rows[i * 4 + 3] = sphere_radius(id);
     }
     rows_->write_spheres(chunk_ids, rows, n, spheres_.as<float>());
   }
@@ -61,7 +90,19 @@ void OffloadEngine::refresh_culling_all() {
 }
 
 std::vector<VisibleSet> OffloadEngine::cull(const std::vector<PinholeCamera>& cameras) {
-  if (!options_.whole_model) return rows_->cull(spheres_.as<float>(), store_.size(), cameras);
+  if (options_.chunk_culling && !options_.whole_model) {
+    ChunkCullingStats stats;
+    std::vector<VisibleSet> visible = chunk_culler_.cull(cameras, &stats);
+    metrics_.culling_tested_rows += stats.candidate_rows;
+    metrics_.culling_visible_rows += stats.visible_rows;
+    return visible;
+  }
+  if (!options_.whole_model) {
+    metrics_.culling_tested_rows += store_.size() * cameras.size();
+    std::vector<VisibleSet> visible = rows_->cull(spheres_.as<float>(), store_.size(), cameras);
+    for (const VisibleSet& v : visible) metrics_.culling_visible_rows += v.size();
+    return visible;
+  }
   VisibleSet all(store_.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
   return std::vector<VisibleSet>(cameras.size(), all);
@@ -82,6 +123,16 @@ void OffloadEngine::check_fits(const std::vector<VisibleSet>& visible,
 
 OffloadEngine::BatchPlan OffloadEngine::plan_batch(const BatchRequest& r) {
   BatchPlan plan;
+  if (options_.untouched == UntouchedPolicy::Deferred && !options_.resident_geometry) {
+    // Spheres written from now on bound the deferred steps ahead, whose rates are at most this
+    // step's; the first batch after the engine took a model rewrites every sphere that way.
+    const bool first = !drift_;
+    drift_ = make_drift_bound(r.rates_at(r.step), r.hyper);
+    if (first) {
+      PhaseTimer timer(metrics_.seconds.culling);
+      refresh_culling_all();
+    }
+  }
   const std::vector<int>& views = *r.views;
   const int cameras = static_cast<int>(views.size());
   std::vector<PinholeCamera> batch_cameras;
@@ -107,6 +158,14 @@ OffloadEngine::BatchPlan OffloadEngine::plan_batch(const BatchRequest& r) {
   metrics_.h2d_bytes_lower_bound += schedule.distinct * row_bytes;
   metrics_.d2h_bytes_lower_bound += schedule.distinct * row_bytes;
   plan.touched = union_of(plan.visible);
+  metrics_.touched_rows += plan.touched.size();
+  std::size_t last_chunk = SIZE_MAX;
+  for (std::uint32_t id : plan.touched)
+    if (id / GaussianStore::kChunkRows != last_chunk) {
+      last_chunk = id / GaussianStore::kChunkRows;
+      metrics_.touched_chunk_rows += std::min(
+          GaussianStore::kChunkRows, store_.size() - last_chunk * GaussianStore::kChunkRows);
+    }
 
   // Leaving after step k: finished ones (last use) first, then returning ones.
   std::vector<VisibleSet>& leaving = plan.leaving;

@@ -13,7 +13,7 @@ namespace splat {
 
 void OffloadEngine::replan(bool whole_run) {
   OffloadPlanInput in = plan_input_for(options_, arena_.budget(), store_.size(), store_.sh_degree(),
-                                       rows_->scratch(options_.whole_model ? 0 : store_.size()));
+                                       rows_->scratch(device_culled()));
   if (whole_run) {
     // Before the first step (or a resume): every camera on the model loaded, exactly where
     // that is cheap. The need it gives is checked by the caller and kept for the refusals.
@@ -44,8 +44,9 @@ VisibilitySurvey OffloadEngine::survey_cameras(std::size_t survey_tests) const {
 BudgetNeed OffloadEngine::need_from(const VisibilitySurvey& survey) const {
   const std::size_t n = store_.size();
   return budget_need(plan_.input, survey, options_.growth.planned(n, completed_step_),
-                     options_.growth.reason(n, completed_step_),
-                     [&](std::size_t culled) { return rows_->scratch(culled); });
+                     options_.growth.reason(n, completed_step_), [&](std::size_t culled) {
+                       return rows_->scratch(options_.chunk_culling ? 0 : culled);
+                     });
 }
 
 void OffloadEngine::allocate() {
@@ -54,7 +55,7 @@ void OffloadEngine::allocate() {
   const std::size_t geometry_bytes = plan_.chunk_rows * streamed_geometry_width_ * sizeof(float);
   const std::size_t appearance_bytes = plan_.chunk_rows * aw * sizeof(float);
   const std::size_t id_bytes = plan_.chunk_rows * sizeof(std::uint32_t);
-  if (!options_.whole_model)
+  if (device_culled() > 0)
     spheres_ = arena_.allocate(std::max<std::size_t>(store_.size(), 1) * 4 * sizeof(float),
                                "offload: culling set");
   if (options_.resident_geometry)
@@ -89,7 +90,7 @@ void OffloadEngine::allocate() {
     pinned(h.returned_appearance, appearance_bytes);
   }
   pinned(host_statistics_, capacity * 3 * sizeof(float));
-  rows_->reserve(options_.whole_model ? 0 : store_.size(), plan_.chunk_rows);
+  rows_->reserve(device_culled(), plan_.chunk_rows);
   residency_ = ResidencyMap(capacity);
   if (options_.render_pairs_per_row > 0) {
     // Each renderer workspace in one piece next to the engine's blocks, rather than grown view

@@ -6,6 +6,7 @@
 #include "core/byte_size.hpp"
 #include "core/error.hpp"
 #include "model/gaussian_model.hpp"
+#include "offload/chunk_culling.hpp"
 #include "offload/device_geometry.hpp"
 #include "offload/gaussian_store.hpp"
 #include "offload/working_set.hpp"
@@ -32,10 +33,12 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
   OffloadPlan plan;
   plan.input = in;
   const std::size_t row = streamed_row_bytes(in.sh_degree, in.resident_geometry);
+  const bool device_culling = !in.whole_model && !in.chunk_culling;
   plan.device_bytes_per_gaussian =
-      (in.whole_model ? 0 : culling_bytes_per_gaussian()) +
+      (device_culling ? culling_bytes_per_gaussian() : 0) +
       (in.resident_geometry ? DeviceGeometry::bytes_per_gaussian(in.sparse_adam) : 0);
-  plan.host_bytes_per_gaussian = 3 * streamed_row_bytes(in.sh_degree) + sizeof(std::int32_t);
+  plan.host_bytes_per_gaussian = 3 * streamed_row_bytes(in.sh_degree) + sizeof(std::int32_t) +
+                                 (in.chunk_culling ? ChunkCuller::bytes_per_gaussian() : 0);
   plan.slot_bytes =
       WorkingSet::bytes_per_row(in.sh_degree) + sizeof(std::uint32_t) + in.render_row_bytes;
   const std::size_t n_sized = plan.device_bytes_per_gaussian * in.gaussians;
@@ -73,8 +76,10 @@ std::string OffloadPlan::describe() const {
                      ? str_cat(" (renderer: ", input.render_row_bytes, " B per row + ",
                                format_bytes(input.render_reserve), ")")
                      : std::string(),
-                 "; host ", host_bytes_per_gaussian, " B per Gaussian; working set holds ",
-                 capacity, " Gaussians (", input.gaussians, " in the model, largest camera sees ",
+                 "; host ", host_bytes_per_gaussian, " B per Gaussian",
+                 input.chunk_culling ? " (with the culling set: culling by chunks)" : "",
+                 "; working set holds ", capacity, " Gaussians (", input.gaussians,
+                 " in the model, largest camera sees ",
                  static_cast<int>(std::lround(input.visible_fraction * 1000)) / 10.0,
                  "%); largest model this budget supports: ", largest_gaussians, " Gaussians");
 }

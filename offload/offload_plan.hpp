@@ -15,6 +15,7 @@ struct OffloadPlanInput {
   int sh_degree = 3;
   bool whole_model = false;          // naive mode: no culling, the working set is the model
   bool resident_geometry = false;    // offload.resident: geometry (only the SH streams)
+  bool chunk_culling = false;        // offload.culling: chunks (the culling set on the host)
   bool sparse_adam = false;          // per-row Adam steps (resident geometry keeps them too)
   std::size_t render_reserve = 0;    // arena bytes kept for the renderer's workspaces
   std::size_t render_row_bytes = 0;  // and per working-set row (per-Gaussian and pair arrays)

@@ -18,6 +18,9 @@ class StoreDensifyTarget final : public DensifyTarget {
                             const float log_scale[3]) override;
   void append_copies(const std::vector<std::size_t>& rows) override { store_.append_copies(rows); }
   void keep_rows(const std::vector<std::uint8_t>& keep) override { store_.keep_rows(keep); }
+  void permute_rows(const std::vector<std::uint32_t>& new_to_old) override {
+    store_.permute_rows(new_to_old);
+  }
   void cap_opacity(float max_logit) override;
 
  private:

@@ -76,7 +76,12 @@ SPLAT_HD CullingFrustum make_culling_frustum(const PinholeCamera& c) {
   return f;
 }
 
+// A negative radius marks a Gaussian whose mean may still move before it is next rendered (Adam
+// steps deferred while it was out of view, offload/deferred_drift.hpp): |radius| then bounds its
+// footprint and that movement together, and the near-plane test allows the movement too.
 SPLAT_HD bool sphere_in_frustum(const CullingFrustum& f, float x, float y, float z, float radius) {
+  const float near_allowance = radius < 0.0f ? -radius : 0.0f;
+  radius = fabsf(radius);
   const float cx = f.R[0] * x + f.R[1] * y + f.R[2] * z + f.t[0];
   const float cy = f.R[3] * x + f.R[4] * y + f.R[5] * z + f.t[1];
   const float cz = f.R[6] * x + f.R[7] * y + f.R[8] * z + f.t[2];
@@ -84,7 +89,7 @@ SPLAT_HD bool sphere_in_frustum(const CullingFrustum& f, float x, float y, float
   // those within the rounding of that depth as well.
   const float depth_rounding =
       1e-5f * (fabsf(f.R[6] * x) + fabsf(f.R[7] * y) + fabsf(f.R[8] * z) + fabsf(f.t[2]));
-  if (cz <= f.near_plane - depth_rounding) return false;
+  if (cz + near_allowance <= f.near_plane - depth_rounding) return false;
   const float reach = radius * f.radius_scale;
   for (int p = 0; p < 4; ++p)
     if (f.normals[p][0] * cx + f.normals[p][1] * cy + f.normals[p][2] * cz < -reach) return false;

@@ -87,8 +87,10 @@ DensifyReport Default3dgsStrategy::after_step(int step, DensifyTarget& g) {
                 grad_accum_.size(), " Gaussians but the model has ", g.size());
   DensifyReport report;
   if (acts_at(step)) {
-    if (step > config_.from_step && step % config_.interval == 0)
+    if (step > config_.from_step && step % config_.interval == 0) {
       report = densify_and_prune(g, step > config_.opacity_reset_interval);
+      report.reordered = reorder_rows(g, config_.spatial_order);
+    }
     if (step % config_.opacity_reset_interval == 0) {
       g.cap_opacity(logit(0.01f));
       report.opacity_reset = true;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/densify_target.hpp"
+#include "model/spatial_order.hpp"
 #include "model/trainable_gaussians.hpp"
 
 namespace splat {
@@ -26,6 +27,9 @@ struct DensifyConfig {
   float max_screen_radius = 20.0f;  // pixels; pruning by size starts after the first reset
   float max_world_scale = 0.1f;     // fraction of the extent
   std::size_t max_gaussians = 0;    // 0: no cap
+  // Rows put back in this order after each densify-and-prune pass (the appended rows sit at the
+  // end until then); the statistics restart at zero there, so only the model moves.
+  SpatialOrder spatial_order = SpatialOrder::None;
 };
 
 struct DensifyReport {
@@ -33,7 +37,9 @@ struct DensifyReport {
   std::size_t split = 0;
   std::size_t pruned = 0;
   bool opacity_reset = false;
-  bool changed() const { return cloned || split || pruned || opacity_reset; }
+  bool reordered = false;  // rows moved to the spatial order (every row's id may have changed)
+  bool changed() const { return cloned || split || pruned || opacity_reset || reordered; }
+  bool rows_moved() const { return cloned || split || pruned || reordered; }
 };
 
 // What a strategy must save in a checkpoint to continue exactly.

@@ -27,6 +27,10 @@ void TrainableGaussiansTarget::keep_rows(const std::vector<std::uint8_t>& keep) 
   splat::keep_rows(g_, keep);
 }
 
+void TrainableGaussiansTarget::permute_rows(const std::vector<std::uint32_t>& new_to_old) {
+  splat::permute_rows(g_, new_to_old);
+}
+
 void TrainableGaussiansTarget::cap_opacity(float max_logit) {
   for (float& o : g_.params.opacity_logits) o = std::min(o, max_logit);
   std::fill(g_.adam_m.opacity_logits.begin(), g_.adam_m.opacity_logits.end(), 0.0f);

@@ -25,6 +25,8 @@ class DensifyTarget {
   virtual void append_copies(const std::vector<std::size_t>& rows) = 0;
   // Keeps the rows whose mask entry is nonzero, in order.
   virtual void keep_rows(const std::vector<std::uint8_t>& keep) = 0;
+  // Moves row new_to_old[i] (parameters, moments, step count) to row i, for every row.
+  virtual void permute_rows(const std::vector<std::uint32_t>& new_to_old) = 0;
   // Every opacity logit to at most `max_logit`, and the opacity moments cleared.
   virtual void cap_opacity(float max_logit) = 0;
 };
@@ -40,6 +42,7 @@ class TrainableGaussiansTarget final : public DensifyTarget {
                             const float log_scale[3]) override;
   void append_copies(const std::vector<std::size_t>& rows) override;
   void keep_rows(const std::vector<std::uint8_t>& keep) override;
+  void permute_rows(const std::vector<std::uint32_t>& new_to_old) override;
   void cap_opacity(float max_logit) override;
 
  private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "model/row_permutation.hpp"
 
 namespace splat {
 
@@ -48,6 +49,51 @@ void keep_rows(TrainableGaussians& g, const std::vector<std::uint8_t>& keep) {
   for (std::size_t row = 0; row < n; ++row)
     if (keep[row]) g.adam_steps[out++] = g.adam_steps[row];
   g.adam_steps.resize(out);
+}
+
+namespace {
+
+// Every row array of `models` (and `steps`, when given) moved together, one row held aside.
+void permute_models(std::vector<GaussianModel*> models, std::vector<std::int32_t>* steps,
+                    const std::vector<std::uint32_t>& new_to_old) {
+  std::vector<RowArrayRef> arrays;
+  std::size_t row_floats = 0;
+  for (GaussianModel* m : models)
+    for (const RowArrayRef& a : row_arrays(*m)) {
+      arrays.push_back(a);
+      row_floats += a.width;
+    }
+  std::vector<float> held(row_floats);
+  std::int32_t held_steps = 0;
+  permute_in_place(new_to_old, [&](std::size_t to, std::size_t from) {
+    std::size_t offset = 0;
+    for (const RowArrayRef& a : arrays) {
+      const float* src = from == kHeldRow ? &held[offset] : a.values->data() + from * a.width;
+      float* dst = to == kHeldRow ? &held[offset] : a.values->data() + to * a.width;
+      std::copy_n(src, a.width, dst);
+      offset += a.width;
+    }
+    if (steps) {
+      const std::int32_t s = from == kHeldRow ? held_steps : (*steps)[from];
+      (to == kHeldRow ? held_steps : (*steps)[to]) = s;
+    }
+  });
+}
+
+}  // namespace
+
+void permute_rows(GaussianModel& model, const std::vector<std::uint32_t>& new_to_old) {
+  check_permutation(new_to_old, model.size());
+  permute_models({&model}, nullptr, new_to_old);
+}
+
+void permute_rows(TrainableGaussians& g, const std::vector<std::uint32_t>& new_to_old) {
+  check_permutation(new_to_old, g.size());
+  std::vector<GaussianModel*> models{&g.params};
+  // A model without optimizer state (a fresh one) has no moments or steps to move.
+  for (GaussianModel* m : {&g.adam_m, &g.adam_v})
+    if (m->size() == g.size()) models.push_back(m);
+  permute_models(models, g.adam_steps.size() == g.size() ? &g.adam_steps : nullptr, new_to_old);
 }
 
 void append_copies(TrainableGaussians& g, const std::vector<std::size_t>& source_rows) {

@@ -32,6 +32,9 @@ std::vector<RowArrayRef> row_arrays(GaussianModel& model);
 
 // Keeps the rows whose mask is true, in order, without reallocating.
 void keep_rows(TrainableGaussians& g, const std::vector<std::uint8_t>& keep);
+// Moves row new_to_old[i] to row i, for every row, in place (a permutation: checked).
+void permute_rows(GaussianModel& model, const std::vector<std::uint32_t>& new_to_old);
+void permute_rows(TrainableGaussians& g, const std::vector<std::uint32_t>& new_to_old);
 // Appends copies of the parameters of `source_rows` with zero moments (as the reference
 // implementation's optimizer does for new Gaussians) and the source rows' step counts; the
 // caller then edits the new parameters in place.

@@ -57,6 +57,12 @@ struct ExecutorMetrics {
   // What the camera sequence requires at least: each batch's distinct visible Gaussians once
   // each way.
   std::size_t h2d_bytes_lower_bound = 0, d2h_bytes_lower_bound = 0;
+  // Culling work over the run: spheres tested (every Gaussian per camera, or with chunk culling
+  // those of the candidate blocks) and Gaussians kept.
+  std::size_t culling_tested_rows = 0, culling_visible_rows = 0;
+  // Locality of the store's row order: each batch's distinct visible Gaussians, and the rows of
+  // the store chunks (GaussianStore::kChunkRows) holding them, summed over batches.
+  std::size_t touched_rows = 0, touched_chunk_rows = 0;
   // Pinned-copy peak measured when the executor started (bytes per second; 0 if not measured).
   double peak_h2d_bytes_per_second = 0, peak_d2h_bytes_per_second = 0;
   std::size_t peak_probe_bytes = 0;

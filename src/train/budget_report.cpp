@@ -83,17 +83,23 @@ BudgetReport make_budget_report(const TrainConfig& config, BackendKind backend, 
     const char* name;
     const char* mode;
     const char* resident;
+    const char* culling;
   };
   OffloadOptions render_share;
-  for (const Streamed& s :
-       {Streamed{"naive", "naive", "culling"}, Streamed{"offload", "offload", "culling"},
-        Streamed{"offload-geometry", "offload", "geometry"}}) {
+  for (const Streamed& s : {Streamed{"naive", "naive", "culling", "gaussians"},
+                            Streamed{"offload", "offload", "culling", "gaussians"},
+                            Streamed{"offload-chunks", "offload", "culling", "chunks"},
+                            Streamed{"offload-geometry", "offload", "geometry", "gaussians"}}) {
     TrainConfig c = config;
     c.mode = s.mode;
     c.offload.resident = s.resident;
+    c.offload.culling = s.culling;
     const OffloadOptions options = offload_options_for(c, backend, views);
     render_share = options;
-    const auto scratch = [&](std::size_t culled) { return device_rows_scratch(backend, culled); };
+    // Culling by chunks takes no device scratch for culling.
+    const auto scratch = [&](std::size_t culled) {
+      return device_rows_scratch(backend, options.chunk_culling ? 0 : culled);
+    };
     OffloadPlanInput in = plan_input_for(options, budget, report.gaussians, report.sh_degree,
                                          scratch(options.whole_model ? 0 : report.gaussians));
     in.visible_fraction = options.whole_model ? 1.0 : report.visible_fraction;

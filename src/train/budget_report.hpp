@@ -15,9 +15,9 @@
 namespace splat {
 
 struct ModePlan {
-  std::string mode;                           // resident, naive, offload, offload-geometry
-  std::string budget_key;                     // the key whose budget it is planned against
-  std::size_t budget = 0;                     // that key's value as a run takes it
+  std::string mode;        // resident, naive, offload, offload-chunks, offload-geometry
+  std::string budget_key;  // the key whose budget it is planned against
+  std::size_t budget = 0;  // that key's value as a run takes it
   std::size_t device_bytes_per_gaussian = 0;  // N-sized device memory
   std::size_t device_bytes_per_row = 0;       // per working-set row (0: resident)
   std::size_t host_bytes_per_gaussian = 0;

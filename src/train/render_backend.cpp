@@ -37,6 +37,7 @@ OffloadOptions offload_options(const TrainConfig& config) {
   o.untouched = parse_untouched_policy(config.offload.untouched);
   o.whole_model = config.mode == "naive";
   o.resident_geometry = config.offload.resident == "geometry";
+  o.chunk_culling = config.offload.culling == "chunks";
   o.growth = planned_growth(config);
   return o;
 }

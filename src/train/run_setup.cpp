@@ -6,6 +6,8 @@
 #include "core/error.hpp"
 #include "io/gaussian_ply.hpp"
 #include "io/scene_initialization.hpp"
+#include "model/spatial_order.hpp"
+#include "model/trainable_gaussians.hpp"
 #include "train/train_config.hpp"
 
 namespace splat {
@@ -29,7 +31,8 @@ ResolvedConfig resolve_run_config(const std::string& config_file,
   return r;
 }
 
-GaussianModel initial_model(const TrainConfig& config, const Scene& scene) {
+namespace {
+GaussianModel unordered_initial_model(const TrainConfig& config, const Scene& scene) {
   if (!config.init_ply.empty()) {
     GaussianModel model = read_gaussian_ply(config.init_ply);
     SPLAT_REQUIRE(model.sh_degree == config.sh_degree, config.init_ply, ": stores SH degree ",
@@ -38,6 +41,15 @@ GaussianModel initial_model(const TrainConfig& config, const Scene& scene) {
   }
   return initial_gaussians(scene, config.random_init_count, config.sh_degree, config.seed,
                            config.random_init_region == "cameras");
+}
+}  // namespace
+
+GaussianModel initial_model(const TrainConfig& config, const Scene& scene) {
+  GaussianModel model = unordered_initial_model(config, scene);
+  // The order is part of the training state: every mode starts from the same rows.
+  if (parse_spatial_order(config.spatial_order) == SpatialOrder::Morton)
+    permute_rows(model, morton_order(model.means.data(), model.size()));
+  return model;
 }
 
 std::string initial_model_source(const TrainConfig& config, const Scene& scene) {

@@ -25,7 +25,8 @@ ResolvedConfig resolve_run_config(const std::string& config_file,
                                   const std::vector<std::string>& overrides,
                                   const std::string& checkpoint_path);
 
-// The model a new run starts from: model.init_ply, else the scene's sparse points, else random.
+// The model a new run starts from: model.init_ply, else the scene's sparse points, else random;
+// in model.spatial_order.
 GaussianModel initial_model(const TrainConfig& config, const Scene& scene);
 // Where initial_model took it from, for the log: " (from x.ply)", " (random)", ...
 std::string initial_model_source(const TrainConfig& config, const Scene& scene);

@@ -27,6 +27,12 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
                "geometry (also position, scale, rotation, opacity with their Adam state and "
                "gradient sum, 196 bytes; only the SH streams and geometry Adam runs on the "
                "GPU)");
+  s.add_string("offload.culling", &c.offload.culling, {"gaussians", "chunks"},
+               "how cameras are culled in offload mode: gaussians (every Gaussian's bounding "
+               "sphere on the GPU, 20 bytes each there) or chunks (the spheres in host memory "
+               "with a bound per block of 4096 rows; a camera tests the blocks, then the spheres "
+               "of the blocks it meets, on the CPU; nothing N-sized on the GPU); with "
+               "model.spatial_order: morton a block is a small region of space");
   s.add_float("offload.plan_growth", &c.offload.plan_growth, 1.0, 1000.0,
               "the model size a budget is planned for while densification may still add "
               "Gaussians, as a multiple of the size at the start (or at a resume); unused when "
@@ -88,6 +94,10 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
   s.add_string("model.random_init_region", &c.random_init_region, {"viewed", "cameras"},
                "random initialisation in the region the cameras look at, or the box of the camera "
                "centres");
+  s.add_string("model.spatial_order", &c.spatial_order, {"morton", "none"},
+               "row order of the Gaussians: morton (Z-order of their positions, at the start and "
+               "after each densification, so a camera's Gaussians sit in few chunks of the "
+               "offload store) or none (as loaded, new Gaussians appended at the end)");
   s.add_string("model.init_ply", &c.init_ply, {},
                "start from this 3DGS PLY (a trained model) instead of the dataset's points");
 
@@ -124,6 +134,9 @@ void validate_train_config(const TrainConfig& c) {
                   " is after the last step (train.iterations = ", c.iterations, ")");
   SPLAT_REQUIRE(c.lr.position_final <= c.lr.position,
                 "lr.position_final must not exceed lr.position");
+  SPLAT_REQUIRE(!(c.offload.culling == "chunks" && c.offload.resident == "geometry"),
+                "offload.culling: chunks needs offload.resident: culling (resident geometry "
+                "keeps every Gaussian's geometry on the GPU and culls it there)");
 }
 
 }  // namespace splat

@@ -45,6 +45,7 @@ struct OffloadConfig {
   // device.memory_budget's automatic rule gives, on the CPU backend 2 GiB.
   std::size_t gpu_budget = 0;
   std::string resident = "culling";    // what stays on the device for every Gaussian
+  std::string culling = "gaussians";   // where cameras are culled: gaussians | chunks
   std::string order = "tsp";           // camera order within a batch: sampled | tsp
   std::string untouched = "deferred";  // Adam for Gaussians a batch did not see
   // The model size the budget is planned for while densification may still add Gaussians and
@@ -78,6 +79,9 @@ struct TrainConfig {
   // (the box of the camera centres).
   std::string random_init_region = "viewed";
   std::string init_ply;  // start from this trained model instead of points / random
+  // Row order of the Gaussians: "morton" (spatial, at the start and after each densification)
+  // or "none" (as loaded, appended rows at the end).
+  std::string spatial_order = "morton";
 
   LearningRates lr;
   DensifyConfig densify;

@@ -13,6 +13,14 @@ namespace splat {
 
 namespace {
 
+// The densification recipe with the run's row order: densification is where rows are appended,
+// so it is where they are put back in order.
+DensifyConfig ordered_densify_config(const TrainConfig& config) {
+  DensifyConfig d = config.densify;
+  d.spatial_order = parse_spatial_order(config.spatial_order);
+  return d;
+}
+
 CameraSampler make_sampler(const TrainConfig& config, const ViewSource& views) {
   if (config.scheduler_batches != "coherent") return CameraSampler(views.count(), config.seed);
   std::vector<float> centers(views.count() * 3);
@@ -39,7 +47,7 @@ Trainer::Trainer(const TrainConfig& config, float scene_extent, TrainableGaussia
       train_views_(train_views),
       renderer_(renderer),
       sampler_(make_sampler(config, train_views)),
-      densify_(config.densify, scene_extent, config.seed, gaussians_.size()),
+      densify_(ordered_densify_config(config), scene_extent, config.seed, gaussians_.size()),
       hyper_(batch_adam_hyper(config.batch_size, config.lr.batch_scaling == "sqrt")),
       lr_factor_(batch_lr_factor(config.batch_size, config.lr.batch_scaling == "sqrt")) {
   SPLAT_REQUIRE(gaussians_.size() > 0, "cannot train a model without Gaussians");

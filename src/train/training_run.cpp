@@ -90,6 +90,10 @@ nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int 
           {"h2d_bytes", m.h2d_bytes},
           {"d2h_bytes", m.d2h_bytes},
           {"h2d_bytes_lower_bound", m.h2d_bytes_lower_bound},
+          {"culling_tested_rows", m.culling_tested_rows},
+          {"culling_visible_rows", m.culling_visible_rows},
+          {"touched_rows", m.touched_rows},
+          {"touched_chunk_rows", m.touched_chunk_rows},
           {"d2h_bytes_lower_bound", m.d2h_bytes_lower_bound},
           // Achieved: bytes over the time the copy stream spent on them (chunk copies, each
           // timed from start to completion on the stream).

@@ -3,6 +3,7 @@
 // model, without the store ever being converted to a host model.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -79,6 +80,35 @@ TEST_CASE("store: append_copies and keep_rows equal the host model's, across chu
   REQUIRE_THROWS(store.keep_rows({1, 0}));
 }
 
+TEST_CASE("store: permute_rows equals the host model's, across chunks", "[offload][densify]") {
+  auto backend = make_backend("cpu");
+  const std::size_t n = GaussianStore::kChunkRows + 3000;
+  TrainableGaussians host = test::random_trainable(n, 1, 4);
+  GaussianStore store(*backend, 1);
+  store.load(host);
+  // Long cycles across the chunk border, fixed points and 2-cycles.
+  std::vector<std::uint32_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::shuffle(order.begin(), order.begin() + n / 2, std::mt19937(3));
+  for (std::size_t i = n / 2; i + 1 < n; i += 4) std::swap(order[i], order[i + 1]);
+  const TrainableGaussians before = host;
+  permute_rows(host, order);
+  store.permute_rows(order);
+  require_identical(host, store.to_trainable());
+  // Against the definition: row i is the old row order[i], in every state and the step count.
+  for (std::size_t i : {std::size_t{0}, n / 3, n / 2 + 1, n - 1}) {
+    REQUIRE(host.adam_steps[i] == before.adam_steps[order[i]]);
+    for (int a = 0; a < 3; ++a) {
+      REQUIRE(host.params.means[i * 3 + a] == before.params.means[order[i] * 3 + a]);
+      REQUIRE(host.adam_v.log_scales[i * 3 + a] == before.adam_v.log_scales[order[i] * 3 + a]);
+    }
+    REQUIRE(host.adam_m.sh[i * 12 + 11] == before.adam_m.sh[order[i] * 12 + 11]);
+  }
+  order[5] = order[6];  // not a permutation
+  REQUIRE_THROWS_WITH(store.permute_rows(order), Catch::Contains("repeats"));
+  REQUIRE_THROWS(store.permute_rows({0, 1}));
+}
+
 TEST_CASE("densification on the store equals densification on the host model",
           "[offload][densify]") {
   auto backend = make_backend("cpu");
@@ -92,6 +122,8 @@ TEST_CASE("densification on the store equals densification on the host model",
   config.interval = 10;
   config.opacity_reset_interval = 20;
   config.max_gaussians = n + 1500;  // the cap's selection is exercised too
+  // Both targets put the rows back in spatial order after each pass, or leave them.
+  config.spatial_order = GENERATE(SpatialOrder::None, SpatialOrder::Morton);
   Default3dgsStrategy on_host(config, 2.0f, 77, n), on_store(config, 2.0f, 77, n);
   StoreDensifyTarget target(store);
   DensifyReport total;
@@ -106,6 +138,8 @@ TEST_CASE("densification on the store equals densification on the host model",
     REQUIRE(a.split == b.split);
     REQUIRE(a.pruned == b.pruned);
     REQUIRE(a.opacity_reset == b.opacity_reset);
+    REQUIRE(a.reordered == b.reordered);
+    REQUIRE(a.reordered == (config.spatial_order == SpatialOrder::Morton));
     REQUIRE(a.changed());
     total.cloned += a.cloned, total.split += a.split, total.pruned += a.pruned;
     require_identical(host, store.to_trainable());

@@ -96,13 +96,16 @@ generate() {  # N DIR
 # Same recipe in every mode: only `mode` differs. Every run starts from the ground truth with
 # densification off, so every mode trains exactly N Gaussians and the bytes per Gaussian compare
 # like for like; the final PSNR then says each mode keeps the scene, not how fast it learns one.
-# offload-geometry is mode offload with offload.resident: geometry.
+# offload-geometry is mode offload with offload.resident: geometry; offload-chunks is mode
+# offload with offload.culling: chunks.
 train() {  # MODE DATA RUN STEPS [extra --set args...]
-  local mode=$1 data=$2 run=$3 n_steps=$4 resident=culling
+  local mode=$1 data=$2 run=$3 n_steps=$4 resident=culling culling=gaussians
   shift 4
   if [[ $mode == offload-geometry ]]; then mode=offload resident=geometry; fi
+  if [[ $mode == offload-chunks ]]; then mode=offload culling=chunks; fi
   "$bin" train --data "$data" --out "$run" --config "$root/configs/offload.yaml" \
     --set backend="$backend" --set mode="$mode" --set offload.resident="$resident" \
+    --set offload.culling="$culling" \
     --set train.iterations="$n_steps" \
     --set train.eval_at="[$n_steps]" --set train.batch_size="$batch" \
     --set offload.gpu_budget="$budget" --set device.memory_budget="$budget" \
@@ -112,7 +115,7 @@ train() {  # MODE DATA RUN STEPS [extra --set args...]
 scene=$work/scene
 echo "generating the comparison scene ($gaussians Gaussians)..."
 generate "$gaussians" "$scene"
-modes=(resident naive offload offload-geometry)
+modes=(resident naive offload offload-chunks offload-geometry)
 # What `splatstream plan` says each mode takes, for the table to put next to what each run
 # measured: the same configuration as the runs below (the plan covers every mode at once).
 "$bin" plan --data "$scene" --config "$root/configs/offload.yaml" --set backend="$backend" \

@@ -54,6 +54,13 @@ def mode_row(name, metrics, resident_rate, plan=None):
         "upload_wait_share": round(streamed["seconds"]["compute_waits_for_uploads"]
                                    / streamed["seconds"]["batches"], 4)
         if streamed and streamed["seconds"].get("batches") else "",
+        # Culling work and the store's locality: spheres tested over Gaussians kept, and rows
+        # of the store chunks holding each batch's visible Gaussians over those Gaussians.
+        "culling_tested_over_visible": round(streamed["culling_tested_rows"]
+                                             / streamed["culling_visible_rows"], 2)
+        if streamed and streamed.get("culling_visible_rows") else "",
+        "chunk_rows_over_touched": round(streamed["touched_chunk_rows"] / streamed["touched_rows"], 2)
+        if streamed and streamed.get("touched_rows") else "",
         "test_psnr": round(psnr, 2) if psnr is not None else "",
     }
 
@@ -95,7 +102,11 @@ def modes(dir_path, names):
         "Gaussians require. upload_wait_share: the share of the batches' time the compute stream "
         "stood waiting for an upload (stream-ordered timestamps; the device's clock on CUDA).",
         "offload-geometry: mode offload with offload.resident: geometry (geometry and its Adam "
-        "state on the device, only the SH streams).",
+        "state on the device, only the SH streams). offload-chunks: mode offload with "
+        "offload.culling: chunks (the culling set on the host, culled by 4,096-row blocks).",
+        "culling_tested_over_visible: spheres tested per Gaussian kept (culling on the device tests "
+        "every Gaussian for every camera); chunk_rows_over_touched: rows of the 65,536-row store "
+        "chunks holding each batch's visible Gaussians, over those Gaussians.",
     ]
     machine = dir_path / "machine.txt"
     if machine.exists():

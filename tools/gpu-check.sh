@@ -3,8 +3,8 @@
 #   OUT=/some/folder ./gpu-check.sh
 # Steps, in order: the machine (nvidia-smi, ldd --version); the GPU tests; compute-sanitizer
 # memcheck and racecheck on the renderer, loss and row-kernel tests; two resident CUDA runs
-# compared (the float-atomics spread); a short resident/naive/offload/offload-geometry mode table
-# on a generated city that fits. About 6 minutes on an H100.
+# compared (the float-atomics spread); a short resident/naive/offload/offload-chunks/
+# offload-geometry mode table on a generated city that fits. About 6 minutes on an H100.
 #
 # Writes $OUT/gpu-check.log (every step's result, time and the lines that matter) and at most
 # six more files: gpu_tests.txt, sanitizer.txt, spread.txt, modes.md, modes.txt, steps.tsv.

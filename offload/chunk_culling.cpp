@@ -145,6 +145,14 @@ std::vector<VisibleSet> ChunkCuller::cull(const std::vector<PinholeCamera>& came
   return visible;
 }
 
+std::vector<std::size_t> ChunkCuller::candidate_blocks(const PinholeCamera& camera) const {
+  const CullingFrustum frustum = make_culling_frustum(camera);
+  std::vector<std::size_t> blocks;
+  for (std::size_t b = 0; b < bounds_.size(); ++b)
+    if (block_may_be_visible(frustum, bounds_[b])) blocks.push_back(b);
+  return blocks;
+}
+
 std::size_t ChunkCuller::host_bytes() const {
   return spheres_.capacity() * sizeof(float) + bounds_.capacity() * sizeof(Bound);
 }

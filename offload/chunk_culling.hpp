@@ -49,6 +49,9 @@ class ChunkCuller {
   std::vector<VisibleSet> cull(const std::vector<PinholeCamera>& cameras,
                                ChunkCullingStats* stats = nullptr) const;
 
+  // The blocks whose bound `camera` meets (ascending): where its Gaussians may be.
+  std::vector<std::size_t> candidate_blocks(const PinholeCamera& camera) const;
+
   std::size_t host_bytes() const;
 
  private:

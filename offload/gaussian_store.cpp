@@ -4,18 +4,22 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "core/error.hpp"
 #include "model/row_permutation.hpp"
 
 namespace splat {
 
-GaussianStore::GaussianStore(Backend& backend, int sh_degree)
+GaussianStore::GaussianStore(Backend& backend, int sh_degree, std::size_t chunk_rows)
     : backend_(backend),
       sh_degree_(sh_degree),
-      appearance_width_(static_cast<std::size_t>(sh_coefficient_count(sh_degree)) * 3) {
-  chunk_bytes_ = 3 * (kGeometryWidth + appearance_width_) * kChunkRows * sizeof(float) +
-                 kChunkRows * sizeof(std::int32_t);
+      appearance_width_(static_cast<std::size_t>(sh_coefficient_count(sh_degree)) * 3),
+      chunk_rows_(chunk_rows) {
+  SPLAT_REQUIRE(chunk_rows_ > 0 && chunk_rows_ % kChunkRowsMultiple == 0, "store chunks of ",
+                chunk_rows_, " rows: a multiple of ", kChunkRowsMultiple, " is needed");
+  chunk_bytes_ = 3 * (kGeometryWidth + appearance_width_) * chunk_rows_ * sizeof(float) +
+                 chunk_rows_ * sizeof(std::int32_t);
 }
 
 std::size_t GaussianStore::width(ParamGroup group) const {
@@ -25,47 +29,63 @@ std::size_t GaussianStore::width(ParamGroup group) const {
 std::size_t GaussianStore::block_offset(ParamGroup group, ParamState state) const {
   // Geometry's three blocks first, then appearance's; offsets in floats.
   const std::size_t s = static_cast<std::size_t>(state);
-  if (group == ParamGroup::Geometry) return s * kGeometryWidth * kChunkRows;
-  return (3 * kGeometryWidth + s * appearance_width_) * kChunkRows;
+  if (group == ParamGroup::Geometry) return s * kGeometryWidth * chunk_rows_;
+  return (3 * kGeometryWidth + s * appearance_width_) * chunk_rows_;
 }
 
 void GaussianStore::resize(std::size_t rows) {
-  const std::size_t needed = (rows + kChunkRows - 1) / kChunkRows;
+  const std::size_t needed = (rows + chunk_rows_ - 1) / chunk_rows_;
   while (chunks_.size() < needed) {
-    Chunk chunk{Buffer::allocate(backend_, MemorySpace::PinnedHost, chunk_bytes_)};
-    std::memset(chunk.memory.data(), 0, chunk_bytes_);
+    Chunk chunk;
+    // With the disk tier a new chunk takes memory when first used (as zeros), within the budget.
+    if (!spill_) {
+      chunk.memory = Buffer::allocate(backend_, MemorySpace::PinnedHost, chunk_bytes_);
+      std::memset(chunk.memory.data(), 0, chunk_bytes_);
+    }
     chunks_.push_back(std::move(chunk));
   }
+  for (std::size_t c = needed; c < chunks_.size(); ++c) drop_chunk(chunks_[c]);
   chunks_.resize(needed);
+  if (spill_) {
+    next_use_.resize(needed, std::numeric_limits<std::uint32_t>::max());
+    for (std::size_t& r : recent_)
+      if (r != kNoSlot && r >= needed) r = kNoSlot;
+  }
   // Rows past the new end of the last chunk are cleared so a later growth starts from zeros.
-  if (rows < size_ && rows % kChunkRows != 0) {
+  if (rows < size_ && rows % chunk_rows_ != 0) {
     for (ParamGroup group : {ParamGroup::Geometry, ParamGroup::Appearance})
       for (ParamState state :
            {ParamState::Value, ParamState::FirstMoment, ParamState::SecondMoment}) {
         const std::size_t w = width(group);
-        const std::size_t end = std::min(size_, needed * kChunkRows);
+        const std::size_t end = std::min(size_, needed * chunk_rows_);
         for (std::size_t r = rows; r < end; ++r)
           std::memset(row(group, state, r), 0, w * sizeof(float));
       }
-    for (std::size_t r = rows; r < std::min(size_, needed * kChunkRows); ++r) adam_steps(r) = 0;
+    for (std::size_t r = rows; r < std::min(size_, needed * chunk_rows_); ++r) adam_steps(r) = 0;
   }
   size_ = rows;
 }
 
 float* GaussianStore::row(ParamGroup group, ParamState state, std::size_t index) {
-  auto* base = chunks_[index / kChunkRows].memory.as<float>();
-  return base + block_offset(group, state) + (index % kChunkRows) * width(group);
+  float* base = chunk_data(index / chunk_rows_, true);
+  return base + block_offset(group, state) + (index % chunk_rows_) * width(group);
 }
 
 const float* GaussianStore::row(ParamGroup group, ParamState state, std::size_t index) const {
-  return const_cast<GaussianStore*>(this)->row(group, state, index);
+  const float* base = chunk_data(index / chunk_rows_, false);
+  return base + block_offset(group, state) + (index % chunk_rows_) * width(group);
 }
 
 std::int32_t& GaussianStore::adam_steps(std::size_t index) {
-  auto* base =
-      reinterpret_cast<std::int32_t*>(chunks_[index / kChunkRows].memory.as<float>() +
-                                      3 * (kGeometryWidth + appearance_width_) * kChunkRows);
-  return base[index % kChunkRows];
+  auto* base = reinterpret_cast<std::int32_t*>(chunk_data(index / chunk_rows_, true) +
+                                               3 * (kGeometryWidth + appearance_width_) * chunk_rows_);
+  return base[index % chunk_rows_];
+}
+
+std::int32_t GaussianStore::adam_steps(std::size_t index) const {
+  const auto* base = reinterpret_cast<const std::int32_t*>(
+      chunk_data(index / chunk_rows_, false) + 3 * (kGeometryWidth + appearance_width_) * chunk_rows_);
+  return base[index % chunk_rows_];
 }
 
 void GaussianStore::gather(ParamGroup group, ParamState state, const std::uint32_t* ids,
@@ -90,7 +110,8 @@ void GaussianStore::append_copies(const std::vector<std::size_t>& rows) {
     SPLAT_REQUIRE(r < n, "append_copies: row ", r, " out of range (", n, " rows)");
   resize(n + rows.size());
   const ParamState moments[2] = {ParamState::FirstMoment, ParamState::SecondMoment};
-#pragma omp parallel for schedule(static) if (rows.size() > 4096)
+  // With the disk tier in order on one thread: chunks are paged in on demand.
+#pragma omp parallel for schedule(static) if (rows.size() > 4096 && !spill_)
   for (long long i = 0; i < static_cast<long long>(rows.size()); ++i) {
     const std::size_t to = n + i;
     for (ParamGroup group : {ParamGroup::Geometry, ParamGroup::Appearance}) {
@@ -124,6 +145,7 @@ void GaussianStore::keep_rows(const std::vector<std::uint8_t>& keep) {
 
 void GaussianStore::permute_rows(const std::vector<std::uint32_t>& new_to_old) {
   check_permutation(new_to_old, size_);
+  if (spill_) return permute_spilled(new_to_old);
   // One Gaussian's six rows and its step count, held while its cycle turns.
   std::vector<float> held(3 * (kGeometryWidth + appearance_width_));
   std::int32_t held_steps = 0;
@@ -156,8 +178,9 @@ void GaussianStore::load(const TrainableGaussians& g) {
   resize(g.size());
   const GaussianModel* models[3] = {&g.params, &g.adam_m, &g.adam_v};
   const std::size_t aw = appearance_width_;
+  for_each_chunk(true, [&](std::size_t begin, std::size_t end) {
 #pragma omp parallel for schedule(static)
-  for (long long i = 0; i < static_cast<long long>(g.size()); ++i) {
+  for (long long i = static_cast<long long>(begin); i < static_cast<long long>(end); ++i) {
     if (!moments)
       for (ParamState s : {ParamState::FirstMoment, ParamState::SecondMoment}) {
         std::memset(row(ParamGroup::Geometry, s, i), 0, kGeometryWidth * sizeof(float));
@@ -175,6 +198,7 @@ void GaussianStore::load(const TrainableGaussians& g) {
     }
     adam_steps(i) = steps ? g.adam_steps[i] : 0;
   }
+  });
 }
 
 void GaussianStore::load(const ModelReader& model) {
@@ -186,8 +210,7 @@ void GaussianStore::load(const ModelReader& model) {
   const std::size_t first[kAttributeCount] = {0, 3, 6, 10, 0};
   std::vector<float> buffer;
   std::vector<std::int32_t> steps;
-  for (std::size_t begin = 0; begin < n; begin += kChunkRows) {
-    const std::size_t end = std::min(n, begin + kChunkRows);
+  for_each_chunk(true, [&](std::size_t begin, std::size_t end) {
     for (int state = 0; state < 3; ++state)
       for (int a = 0; a < kAttributeCount; ++a) {
         const auto attribute = static_cast<Attribute>(a);
@@ -205,7 +228,7 @@ void GaussianStore::load(const ModelReader& model) {
     steps.resize(end - begin);
     model.read_steps(begin, end, steps.data());
     for (std::size_t r = begin; r < end; ++r) adam_steps(r) = steps[r - begin];
-  }
+  });
 }
 
 TrainableGaussians GaussianStore::to_trainable() const {
@@ -218,8 +241,9 @@ TrainableGaussians GaussianStore::to_trainable() const {
   g.adam_steps.resize(size_);
   const std::size_t aw = appearance_width_;
   auto* self = const_cast<GaussianStore*>(this);
+  self->for_each_chunk(false, [&](std::size_t begin, std::size_t end) {
 #pragma omp parallel for schedule(static)
-  for (long long i = 0; i < static_cast<long long>(size_); ++i) {
+  for (long long i = static_cast<long long>(begin); i < static_cast<long long>(end); ++i) {
     for (int s = 0; s < 3; ++s) {
       GaussianModel& m = *models[s];
       const float* geometry = row(ParamGroup::Geometry, static_cast<ParamState>(s), i);
@@ -230,8 +254,9 @@ TrainableGaussians GaussianStore::to_trainable() const {
       std::memcpy(&m.sh[i * aw], row(ParamGroup::Appearance, static_cast<ParamState>(s), i),
                   aw * sizeof(float));
     }
-    g.adam_steps[i] = self->adam_steps(i);
+    g.adam_steps[i] = adam_steps(i);
   }
+  });
   return g;
 }
 
@@ -240,6 +265,7 @@ std::size_t GaussianStore::bytes_per_gaussian() const {
 }
 
 std::size_t GaussianStore::reserved_bytes() const {
+  if (spill_) return (resident_count_ + free_buffers_.size()) * chunk_bytes_;
   return chunks_.size() * chunk_bytes_;
 }
 

@@ -54,13 +54,16 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
       train_views_(train_views),
       eval_views_(eval_views),
       streamed_geometry_width_(options.resident_geometry ? 0 : kGeometryWidth),
-      store_(backend, initial.params.sh_degree),
+      store_(backend, initial.params.sh_degree, options.store_chunk_rows),
       adam_(store_, options.untouched, options.resident_geometry),
       partials_(streamed_geometry_width_, store_.width(ParamGroup::Appearance)),
       copy_(backend.create_stream()),
       copy_back_(backend.create_stream()) {
   SPLAT_REQUIRE(!(options.chunk_culling && options.resident_geometry),
                 "culling by chunks needs streamed geometry: resident geometry culls on the GPU");
+  SPLAT_REQUIRE(!(options.host_budget > 0 && options.resident_geometry),
+                "offload.host_budget needs offload.resident: culling (resident geometry copies "
+                "the whole store's geometry at once)");
   for (InHalf& h : in_) {
     h.gathered = std::make_unique<CpuEvent>();
     h.partials_added = std::make_unique<CpuEvent>();
@@ -80,6 +83,7 @@ OffloadEngine::OffloadEngine(Backend& backend, DeviceArena& arena, Stream& compu
   log_info("pinned copy peak: ", format_gbps(peak.h2d_bytes_per_second), " to the device, ",
            format_gbps(peak.d2h_bytes_per_second), " back (", format_bytes(peak.probe_bytes),
            " copies)");
+  if (options_.host_budget > 0) enable_disk_tier();
   push(initial);
 }
 
@@ -197,7 +201,10 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
   struct Guard {  // on failure, no queued task may outlive what it points to
     OffloadEngine* engine;
     ~Guard() {
-      if (std::uncaught_exceptions()) engine->synchronize_all();
+      if (std::uncaught_exceptions()) {
+        engine->synchronize_all();
+        engine->store_.unpin_all();
+      }
     }
   } guard{this};
 
@@ -294,6 +301,13 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   residency_.clear();
   const auto visible = cull({camera});
   check_fits(visible, {"being evaluated"});
+  if (store_.spills()) {
+    std::vector<std::size_t> chunks;
+    for (std::uint32_t id : visible[0])
+      if (chunks.empty() || chunks.back() != store_.chunk_of(id))
+        chunks.push_back(store_.chunk_of(id));
+    store_.pin(chunks);
+  }
   // Deferred rows catch up so the view shows what dense Adam would have.
   adam_.catch_up(visible[0].data(), visible[0].size(), completed_step_);
   chunks_.clear();
@@ -312,6 +326,7 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   });
   residency_.clear();
   copy_->synchronize();  // its timing tasks write the metrics, which a caller may read next
+  store_.unpin_all();
 }
 
 void OffloadEngine::pull(TrainableGaussians& host, int step) {

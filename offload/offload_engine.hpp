@@ -50,6 +50,11 @@ struct OffloadOptions {
   // offload.culling: chunks: the culling set stays on the host with a bound per block of rows,
   // and cameras are culled there (offload/chunk_culling.hpp); the device keeps nothing N-sized.
   bool chunk_culling = false;
+  // offload.host_budget: host bytes the store's chunks may take (0: all of them in memory); the
+  // others live in a scratch file in `spill_dir` (offload/spill_file.hpp).
+  std::size_t host_budget = 0;
+  std::string spill_dir;
+  std::size_t store_chunk_rows = GaussianStore::kChunkRows;  // offload.chunk_rows
   std::size_t render_reserve = 0;    // arena bytes left to the renderer's own workspaces
   std::size_t render_row_bytes = 0;  // and per working-set row (the backend's estimate)
   // The largest view (training or evaluation) and the pairs per row the estimate assumes: the
@@ -178,6 +183,13 @@ class OffloadEngine final : public BatchExecutor {
   void send_back(const VisibleSet& ids, const std::vector<std::uint32_t>& slots,
                  std::size_t finished, float grad_scale);
   void synchronize_all() noexcept;
+  // The disk tier, when offload.host_budget caps the store: the spill file, its measured read
+  // rate, and the budget checked against what the engine needs resident at once.
+  void enable_disk_tier();
+  // The batch's chunks resident and pinned, in order of first use, the next batch's announced
+  // (and read ahead where room is left).
+  void pin_batch_chunks(const BatchRequest& request, const BatchPlan& plan);
+  void record_disk_metrics();
   // Gaussians the device culls (and keeps a sphere for): all of them, or none when the engine
   // culls by chunks on the host or streams the whole model.
   std::size_t device_culled() const {

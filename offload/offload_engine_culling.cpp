@@ -83,6 +83,16 @@ void OffloadEngine::refresh_culling(const std::uint32_t* ids, std::size_t count)
 }
 
 void OffloadEngine::refresh_culling_all() {
+  if (!options_.resident_geometry && store_.spills()) {
+    // Chunk by chunk, so that the disk tier reads each once.
+    std::vector<std::uint32_t> ids;
+    store_.for_each_chunk(false, [&](std::size_t begin, std::size_t end) {
+      ids.resize(end - begin);
+      for (std::size_t i = begin; i < end; ++i) ids[i - begin] = static_cast<std::uint32_t>(i);
+      refresh_culling(ids.data(), ids.size());
+    });
+    return;
+  }
   if (!options_.resident_geometry) return refresh_culling(nullptr, store_.size());
   if (options_.whole_model) return;
   rows_->geometry_spheres(geometry_.table(), spheres_.as<float>());
@@ -161,11 +171,15 @@ OffloadEngine::BatchPlan OffloadEngine::plan_batch(const BatchRequest& r) {
   metrics_.touched_rows += plan.touched.size();
   std::size_t last_chunk = SIZE_MAX;
   for (std::uint32_t id : plan.touched)
-    if (id / GaussianStore::kChunkRows != last_chunk) {
-      last_chunk = id / GaussianStore::kChunkRows;
+    if (id / store_.chunk_rows() != last_chunk) {
+      last_chunk = id / store_.chunk_rows();
       metrics_.touched_chunk_rows += std::min(
-          GaussianStore::kChunkRows, store_.size() - last_chunk * GaussianStore::kChunkRows);
+          store_.chunk_rows(), store_.size() - last_chunk * store_.chunk_rows());
     }
+
+  // The disk tier: this batch's chunks in host memory before anything reads them (refused here,
+  // before any change, when the budget cannot hold them).
+  pin_batch_chunks(r, plan);
 
   // Leaving after step k: finished ones (last use) first, then returning ones.
   std::vector<VisibleSet>& leaving = plan.leaving;

@@ -90,6 +90,9 @@ void OffloadEngine::finish_batch(const BatchRequest& r, const BatchPlan& plan, f
     else
       refresh_culling(plan.touched.data(), plan.touched.size());
   }
+  // Every row of the batch is updated: its chunks may leave host memory from now on.
+  store_.unpin_all();
+  record_disk_metrics();
 }
 
 void OffloadEngine::step_device_geometry(const BatchRequest& r, float grad_scale) {

@@ -99,9 +99,13 @@ void RowAdam::catch_up(const std::uint32_t* ids, std::size_t count, int to_step)
 
 void RowAdam::catch_up_all(int to_step) {
   if (policy_ != UntouchedPolicy::Deferred) return;
-  std::vector<std::uint32_t> ids(store_.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<std::uint32_t>(i);
-  catch_up(ids.data(), ids.size(), to_step);
+  // Chunk by chunk: with the disk tier each is read in, caught up and later written back.
+  std::vector<std::uint32_t> ids;
+  store_.for_each_chunk(true, [&](std::size_t begin, std::size_t end) {
+    ids.resize(end - begin);
+    for (std::size_t i = begin; i < end; ++i) ids[i - begin] = static_cast<std::uint32_t>(i);
+    catch_up(ids.data(), ids.size(), to_step);
+  });
 }
 
 void RowAdam::update(const std::uint32_t* ids, std::size_t count, const float* grad_geometry,
@@ -137,13 +141,16 @@ void RowAdam::update(const std::uint32_t* ids, std::size_t count, const float* g
 
 void RowAdam::finish_step() {
   if (policy_ != UntouchedPolicy::Dense) return;
-  const long long n = static_cast<long long>(store_.size());
-  int oldest = step_;
-  for (long long row = 0; row < n; ++row) oldest = std::min(oldest, store_.adam_steps(row));
-  for (int s = oldest + 1; s <= step_; ++s) sizes(s, s);
+  // Every row (the rows updated this step only skip): chunk by chunk for the disk tier.
+  store_.for_each_chunk(true, [&](std::size_t begin, std::size_t end) {
+    int oldest = step_;
+    for (std::size_t row = begin; row < end; ++row)
+      oldest = std::min(oldest, static_cast<int>(store_.adam_steps(row)));
+    for (int s = oldest + 1; s <= step_; ++s) sizes(s, s);
 #pragma omp parallel for schedule(static)
-  for (long long row = 0; row < n; ++row)
-    if (store_.adam_steps(row) < step_) zero_gradient_steps(row, step_);
+    for (long long row = static_cast<long long>(begin); row < static_cast<long long>(end); ++row)
+      if (store_.adam_steps(row) < step_) zero_gradient_steps(row, step_);
+  });
 }
 
 }  // namespace splat

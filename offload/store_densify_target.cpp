@@ -22,14 +22,15 @@ void StoreDensifyTarget::write_mean_and_scale(std::size_t row, const float mean[
 }
 
 void StoreDensifyTarget::cap_opacity(float max_logit) {
-  const std::size_t n = store_.size();
+  store_.for_each_chunk(true, [&](std::size_t begin, std::size_t end) {
 #pragma omp parallel for schedule(static)
-  for (long long r = 0; r < static_cast<long long>(n); ++r) {
-    float* value = store_.row(ParamGroup::Geometry, ParamState::Value, r);
-    value[10] = std::min(value[10], max_logit);
-    store_.row(ParamGroup::Geometry, ParamState::FirstMoment, r)[10] = 0.0f;
-    store_.row(ParamGroup::Geometry, ParamState::SecondMoment, r)[10] = 0.0f;
-  }
+    for (long long r = static_cast<long long>(begin); r < static_cast<long long>(end); ++r) {
+      float* value = store_.row(ParamGroup::Geometry, ParamState::Value, r);
+      value[10] = std::min(value[10], max_logit);
+      store_.row(ParamGroup::Geometry, ParamState::FirstMoment, r)[10] = 0.0f;
+      store_.row(ParamGroup::Geometry, ParamState::SecondMoment, r)[10] = 0.0f;
+    }
+  });
 }
 
 }  // namespace splat

@@ -37,9 +37,17 @@ void StoreModelReader::read(int state, Attribute attribute, std::size_t begin, s
   const Columns c = columns_of(attribute);
   const std::size_t w = attribute_width(attribute, store_.sh_degree());
   const auto s = static_cast<ParamState>(state);
-#pragma omp parallel for schedule(static) if (end - begin > 8192)
-  for (long long r = static_cast<long long>(begin); r < static_cast<long long>(end); ++r)
-    std::memcpy(out + (r - begin) * w, store_.row(c.group, s, r) + c.first, w * sizeof(float));
+  // Chunk by chunk: with the disk tier each one is read in (and the next ahead) as it comes.
+  auto& store = const_cast<GaussianStore&>(store_);
+  store.for_each_chunk(
+      false,
+      [&](std::size_t b, std::size_t e) {
+#pragma omp parallel for schedule(static) if (e - b > 8192)
+        for (long long r = static_cast<long long>(b); r < static_cast<long long>(e); ++r)
+          std::memcpy(out + (r - begin) * w, store_.row(c.group, s, r) + c.first,
+                      w * sizeof(float));
+      },
+      begin, end);
 }
 
 void StoreModelReader::read_steps(std::size_t begin, std::size_t end, std::int32_t* out) const {

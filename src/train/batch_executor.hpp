@@ -27,6 +27,9 @@ namespace splat {
 struct BatchRequest {
   const std::vector<int>* views;  // indices into `source`, in the order they were sampled
   ViewSource* source;
+  // The views the next batch will probably take (may be null or empty): an executor with a disk
+  // tier reads their Gaussians ahead.
+  const std::vector<int>* next_views = nullptr;
   int step;  // the optimizer step this batch takes (1-based)
   int active_sh_degree;
   const float* background;  // 3 floats
@@ -63,6 +66,17 @@ struct ExecutorMetrics {
   // Locality of the store's row order: each batch's distinct visible Gaussians, and the rows of
   // the store chunks (GaussianStore::kChunkRows) holding them, summed over batches.
   std::size_t touched_rows = 0, touched_chunk_rows = 0;
+  // The disk tier (offload.host_budget): bytes read from and written to the spill file, the
+  // seconds the reads took (summed over I/O threads), the spill device's sequential read rate
+  // measured at the start, chunks a batch needed and found in host memory, and the most chunks
+  // held at once.
+  struct Disk {
+    bool enabled = false;
+    std::size_t read_bytes = 0, write_bytes = 0;
+    double read_seconds = 0, peak_read_bytes_per_second = 0;
+    std::size_t chunk_uses = 0, chunk_hits = 0, chunk_bytes = 0, chunk_rows = 0, resident_limit = 0,
+                peak_resident_chunks = 0, file_bytes = 0;
+  } disk;
   // Pinned-copy peak measured when the executor started (bytes per second; 0 if not measured).
   double peak_h2d_bytes_per_second = 0, peak_d2h_bytes_per_second = 0;
   std::size_t peak_probe_bytes = 0;

@@ -38,6 +38,9 @@ OffloadOptions offload_options(const TrainConfig& config) {
   o.whole_model = config.mode == "naive";
   o.resident_geometry = config.offload.resident == "geometry";
   o.chunk_culling = config.offload.culling == "chunks";
+  o.host_budget = config.offload.host_budget;
+  o.spill_dir = config.offload.spill_dir;
+  o.store_chunk_rows = config.offload.chunk_rows;
   o.growth = planned_growth(config);
   return o;
 }

@@ -33,6 +33,17 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
                "with a bound per block of 4096 rows; a camera tests the blocks, then the spheres "
                "of the blocks it meets, on the CPU; nothing N-sized on the GPU); with "
                "model.spatial_order: morton a block is a small region of space");
+  s.add_bytes("offload.host_budget", &c.offload.host_budget, 0,
+              "host memory the offload store (parameters and Adam state) may take, e.g. 8GiB "
+              "(0: no cap, all of it in memory); the rest lives in a scratch file in "
+              "offload.spill_dir, in chunks of 65,536 Gaussians, read back as cameras need them");
+  s.add_count("offload.chunk_rows", &c.offload.chunk_rows,
+              "Gaussians per chunk of the offload store, a multiple of 1024 (the disk tier reads "
+              "and writes whole chunks: smaller ones read less beside what a camera sees, larger "
+              "ones fewer times)");
+  s.add_string("offload.spill_dir", &c.offload.spill_dir, {},
+               "folder for the disk tier's scratch file (empty: spill/ inside the run's "
+               "output); an NVMe drive with direct I/O is what it is made for");
   s.add_float("offload.plan_growth", &c.offload.plan_growth, 1.0, 1000.0,
               "the model size a budget is planned for while densification may still add "
               "Gaussians, as a multiple of the size at the start (or at a resume); unused when "
@@ -134,6 +145,12 @@ void validate_train_config(const TrainConfig& c) {
                   " is after the last step (train.iterations = ", c.iterations, ")");
   SPLAT_REQUIRE(c.lr.position_final <= c.lr.position,
                 "lr.position_final must not exceed lr.position");
+  SPLAT_REQUIRE(c.offload.chunk_rows > 0 && c.offload.chunk_rows % 1024 == 0,
+                "offload.chunk_rows must be a positive multiple of 1024 (it is ",
+                c.offload.chunk_rows, ")");
+  SPLAT_REQUIRE(!(c.offload.host_budget > 0 && c.offload.resident == "geometry"),
+                "offload.host_budget needs offload.resident: culling (resident geometry copies "
+                "every Gaussian's geometry between the GPU and the store at once)");
   SPLAT_REQUIRE(!(c.offload.culling == "chunks" && c.offload.resident == "geometry"),
                 "offload.culling: chunks needs offload.resident: culling (resident geometry "
                 "keeps every Gaussian's geometry on the GPU and culls it there)");

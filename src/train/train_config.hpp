@@ -46,6 +46,11 @@ struct OffloadConfig {
   std::size_t gpu_budget = 0;
   std::string resident = "culling";    // what stays on the device for every Gaussian
   std::string culling = "gaussians";   // where cameras are culled: gaussians | chunks
+  // Host bytes the store may take (0: no cap); the rest in a scratch file in spill_dir (empty: a
+  // folder inside the run's output).
+  std::size_t host_budget = 0;
+  std::string spill_dir;
+  std::size_t chunk_rows = std::size_t{1} << 16;  // Gaussians per store chunk
   std::string order = "tsp";           // camera order within a batch: sampled | tsp
   std::string untouched = "deferred";  // Adam for Gaussians a batch did not see
   // The model size the budget is planned for while densification may still add Gaussians and

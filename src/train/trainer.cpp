@@ -116,10 +116,12 @@ StepStats Trainer::step() {
   // saved after a refusal resumes with this very batch.
   CameraSampler sampler_before = sampler_;
   const std::vector<int> batch = sampler_.next_batch(config_.batch_size);
-  train_views_.prefetch(sampler_.peek(config_.batch_size));  // decode the next batch meanwhile
+  const std::vector<int> next = sampler_.peek(config_.batch_size);
+  train_views_.prefetch(next);  // decode the next batch meanwhile
   BatchRequest request;
   request.views = &batch;
   request.source = &train_views_;
+  request.next_views = &next;
   request.step = step_ + 1;
   request.active_sh_degree = active_sh_degree(step_, config_.sh_increase_every, config_.sh_degree);
   request.background = background_;

@@ -86,7 +86,30 @@ nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int 
                                {"largest_visible", m.plan.largest_visible},
                                {"largest_camera", m.plan.largest_camera},
                                {"planned_gaussians", m.plan.planned_gaussians}};
+  const ExecutorMetrics::Disk& d = m.disk;
+  // The disk tier: what it moved against the spill device's measured sequential read rate, how
+  // often a batch found its chunks in host memory, and the locality the row order bought (rows
+  // of the chunks read over the visible rows they were read for).
+  const nlohmann::json disk =
+      !d.enabled ? nlohmann::json(nullptr)
+                 : nlohmann::json{
+                       {"disk_read_bytes", d.read_bytes},
+                       {"disk_write_bytes", d.write_bytes},
+                       {"disk_read_gbps", d.read_seconds > 0 ? d.read_bytes / d.read_seconds / 1e9 : 0.0},
+                       {"disk_peak_read_gbps", d.peak_read_bytes_per_second / 1e9},
+                       {"chunk_hit_rate",
+                        d.chunk_uses > 0 ? double(d.chunk_hits) / double(d.chunk_uses) : 0.0},
+                       {"chunk_bytes", d.chunk_bytes},
+                       {"resident_chunk_limit", d.resident_limit},
+                       {"peak_resident_chunks", d.peak_resident_chunks},
+                       {"spill_file_bytes", d.file_bytes},
+                       {"read_bytes_over_visible_bytes",
+                        m.touched_rows > 0 ? double(d.read_bytes) /
+                                                 (double(m.touched_rows) * d.chunk_bytes /
+                                                  double(d.chunk_rows))
+                                           : 0.0}};
   return {{"plan", plan},
+          {"disk", disk},
           {"h2d_bytes", m.h2d_bytes},
           {"d2h_bytes", m.d2h_bytes},
           {"h2d_bytes_lower_bound", m.h2d_bytes_lower_bound},
@@ -119,6 +142,11 @@ nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int 
 
 TrainRunResult run_training(const TrainRunOptions& options) {
   ResolvedConfig resolved = resolve_config(options);
+  // The disk tier's default folder is inside the run's output (the file in it is scratch).
+  const bool default_spill_dir =
+      resolved.config.offload.host_budget > 0 && resolved.config.offload.spill_dir.empty();
+  if (default_spill_dir)
+    resolved.config.offload.spill_dir = (std::filesystem::path(options.out_dir) / "spill").string();
   const TrainConfig& config = resolved.config;
 
   if (!resolved.schedule_line.empty()) log_info(resolved.schedule_line);
@@ -131,6 +159,7 @@ TrainRunResult run_training(const TrainRunOptions& options) {
 
   RunOutputs outputs(options.out_dir);
   outputs.write_config(resolved.yaml);
+  if (default_spill_dir) std::filesystem::create_directories(config.offload.spill_dir);
   outputs.write_run_info(
       nlohmann::json{{"dataset", std::filesystem::absolute(options.data_dir).string()}}.dump() +
       "\n");
@@ -186,9 +215,13 @@ TrainRunResult run_training(const TrainRunOptions& options) {
       progress.finish();
       if (trainer.steps_done() == first_step) throw;  // nothing new to save
       save_checkpoint();
-      throw BudgetRefusal(str_cat(refusal.what(), ". The training state after step ",
-                                  trainer.steps_done(), " is saved in ", outputs.checkpoint_path(),
-                                  ": continue with --resume --set offload.gpu_budget=..."));
+      // The budget the refusal names first is the one to raise.
+      const std::string what = refusal.what();
+      const char* key = what.rfind("offload.host_budget", 0) == 0 ? "offload.host_budget"
+                                                                   : "offload.gpu_budget";
+      throw BudgetRefusal(str_cat(what, ". The training state after step ", trainer.steps_done(),
+                                  " is saved in ", outputs.checkpoint_path(),
+                                  ": continue with --resume --set ", key, "=..."));
     }
   };
   const auto start = Clock::now();

@@ -21,7 +21,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 void GaussianStore::enable_spill(std::unique_ptr<SpillFile> file, std::size_t resident_limit) {
-  SPLAT_REQUIRE(resident_limit >= 4, "the disk tier needs room for at least 4 chunks in host "
+  SPLAT_REQUIRE(resident_limit >= 4,
+                "the disk tier needs room for at least 4 chunks in host "
                 "memory (densification holds a few at once)");
   SPLAT_REQUIRE(file->slot_bytes() == chunk_bytes_, "spill slots of ", file->slot_bytes(),
                 " bytes for chunks of ", chunk_bytes_);
@@ -132,9 +133,12 @@ void GaussianStore::pin(const std::vector<std::size_t>& chunks, bool writes) {
     throw BudgetRefusal(str_cat(
         "offload.host_budget (", format_bytes(resident_limit_ * chunk_bytes_), ", ",
         resident_limit_, " store chunks of ", format_bytes(chunk_bytes_), ") cannot hold the ",
-        pinned_now + extra, " chunks this batch's cameras see: raise offload.host_budget to at "
-        "least ", format_bytes((pinned_now + extra + 3) * chunk_bytes_),
-        " or lower train.batch_size"));
+        pinned_now + extra,
+        " chunks this batch's cameras see: raise offload.host_budget to at "
+        "least ",
+        format_bytes(((pinned_now + extra) * 5 / 4 + 4) * chunk_bytes_),
+        " (a quarter more for the model's growth and other batches), lower train.batch_size, or "
+        "make chunks smaller (offload.chunk_rows)"));
   // Pinned first, so that making room never evicts one of them; then the missing ones read on
   // a few threads (the device serves several requests at once).
   finish_read_ahead();
@@ -282,7 +286,8 @@ void GaussianStore::permute_spilled(const std::vector<std::uint32_t>& new_to_old
   for (std::size_t i = 0; i < new_to_old.size(); ++i) {
     const std::size_t from = new_to_old[i], to = base + i;
     for (ParamGroup group : {ParamGroup::Geometry, ParamGroup::Appearance})
-      for (ParamState state : {ParamState::Value, ParamState::FirstMoment, ParamState::SecondMoment}) {
+      for (ParamState state :
+           {ParamState::Value, ParamState::FirstMoment, ParamState::SecondMoment}) {
         const float* src = row(group, state, from);
         std::memcpy(row(group, state, to), src, width(group) * sizeof(float));
       }

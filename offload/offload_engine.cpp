@@ -213,6 +213,7 @@ BatchResult OffloadEngine::run_batch(const BatchRequest& r) {
   if (!plan_shown_) {
     log_info(plan_.describe());
     log_info("offload need: ", need_.describe());
+    if (store_.spills()) warn_disk_tier_space();
     plan_shown_ = true;
   }
   const BatchPlan plan = plan_batch(r);

@@ -190,6 +190,9 @@ class OffloadEngine final : public BatchExecutor {
   // (and read ahead where room is left).
   void pin_batch_chunks(const BatchRequest& request, const BatchPlan& plan);
   void record_disk_metrics();
+  // The disk tier's plan for the size the run is planned to reach, and a warning when the spill
+  // folder's free space is short of it.
+  void warn_disk_tier_space() const;
   // Gaussians the device culls (and keeps a sphere for): all of them, or none when the engine
   // culls by chunks on the host or streams the whole model.
   std::size_t device_culled() const {

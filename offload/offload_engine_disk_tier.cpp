@@ -8,6 +8,7 @@
 #include "core/byte_size.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "offload/disk_tier_plan.hpp"
 #include "offload/offload_engine.hpp"
 #include "offload/phase_timer.hpp"
 
@@ -19,8 +20,8 @@ void OffloadEngine::enable_disk_tier() {
   const std::size_t chunk = store_.chunk_bytes();
   const std::size_t limit = options_.host_budget / chunk;
   SPLAT_REQUIRE(limit >= 4, "offload.host_budget (", format_bytes(options_.host_budget),
-                ") holds fewer than 4 store chunks of ", format_bytes(chunk),
-                " (", store_.chunk_rows(), " Gaussians at SH degree ", store_.sh_degree(),
+                ") holds fewer than 4 store chunks of ", format_bytes(chunk), " (",
+                store_.chunk_rows(), " Gaussians at SH degree ", store_.sh_degree(),
                 "): raise it to at least ", format_bytes(4 * chunk), ", or set it to 0 (no cap)");
   auto file = std::make_unique<SpillFile>(options_.spill_dir, chunk);
   metrics_.disk.enabled = true;
@@ -44,8 +45,7 @@ void OffloadEngine::pin_batch_chunks(const BatchRequest& r, const BatchPlan& pla
     if (c < seen.size() && !seen[c]) seen[c] = 1, order.push_back(c);
   };
   for (int k = 0; k < static_cast<int>(plan.schedule.order.size()); ++k)
-    for (std::uint32_t id : plan.visible[plan.schedule.order[k]])
-      add(store_.chunk_of(id));
+    for (std::uint32_t id : plan.visible[plan.schedule.order[k]]) add(store_.chunk_of(id));
   const std::size_t this_batch = order.size();
   // The next batch's, as far as the bounds tell (culling by chunks keeps them on the host).
   if (r.next_views && options_.chunk_culling)
@@ -55,6 +55,20 @@ void OffloadEngine::pin_batch_chunks(const BatchRequest& r, const BatchPlan& pla
   store_.set_next_use(order);
   store_.pin(std::vector<std::size_t>(order.begin(), order.begin() + this_batch));
   store_.prefetch(std::vector<std::size_t>(order.begin() + this_batch, order.end()));
+}
+
+void OffloadEngine::warn_disk_tier_space() const {
+  const std::size_t planned = options_.growth.planned(store_.size(), completed_step_);
+  const DiskTierPlan p = plan_disk_tier(options_.host_budget, store_.chunk_rows(),
+                                        store_.sh_degree(), planned, /*reorders=*/true);
+  log_info(p.describe());
+  // The file's current slots are already on the device; what may still come is the rest.
+  const std::size_t written = store_.spill_file()->file_slots() * store_.chunk_bytes();
+  const std::size_t free = free_bytes_in(options_.spill_dir);
+  if (free > 0 && free + written < p.disk_bytes_reordering)
+    log_warn("offload.spill_dir: ", options_.spill_dir, " has ", format_bytes(free),
+             " free, but the spill file may need up to ", format_bytes(p.disk_bytes_reordering),
+             " (", format_bytes(written), " written so far): a full folder stops the run");
 }
 
 void OffloadEngine::record_disk_metrics() {

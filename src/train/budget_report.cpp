@@ -124,6 +124,9 @@ BudgetReport make_budget_report(const TrainConfig& config, BackendKind backend, 
       report.modes.begin(),
       resident_plan(config, backend, resident_budget, report.gaussians, report.planned_gaussians,
                     render_share.render_row_bytes, render_share.render_reserve));
+  report.disk =
+      plan_disk_tier(config.offload.host_budget, config.offload.chunk_rows, report.sh_degree,
+                     report.planned_gaussians, config.spatial_order != "none");
   return report;
 }
 
@@ -153,6 +156,7 @@ std::string BudgetReport::text() const {
                : "(no device)");
     out += line;
   }
+  if (disk.enabled) out += "\n" + disk.describe() + "\n";
   out +=
       "\nB/G: bytes per Gaussian of the model; B/row: per working-set row; minimum: the smallest "
       "budget for the whole run (every camera, the planned size, the drift margin); largest N: "
@@ -174,20 +178,30 @@ std::string BudgetReport::json() const {
                           {"minimum_budget", m.minimum_budget},
                           {"largest_gaussians", m.largest_gaussians},
                           {"fits", m.fits}};
-  const nlohmann::json report = {{"backend", backend},
-                                 {"gaussians", gaussians},
-                                 {"sh_degree", sh_degree},
-                                 {"largest_visible", survey.largest},
-                                 {"largest_camera", survey.largest_camera},
-                                 {"visible_fraction", visible_fraction},
-                                 {"survey",
-                                  {{"exact", survey.exact()},
-                                   {"stride", survey.stride},
-                                   {"cameras", survey.cameras},
-                                   {"method", survey.method()}}},
-                                 {"planned_gaussians", planned_gaussians},
-                                 {"growth", growth},
-                                 {"modes", modes_json}};
+  const nlohmann::json report = {
+      {"backend", backend},
+      {"gaussians", gaussians},
+      {"sh_degree", sh_degree},
+      {"largest_visible", survey.largest},
+      {"largest_camera", survey.largest_camera},
+      {"visible_fraction", visible_fraction},
+      {"survey",
+       {{"exact", survey.exact()},
+        {"stride", survey.stride},
+        {"cameras", survey.cameras},
+        {"method", survey.method()}}},
+      {"planned_gaussians", planned_gaussians},
+      {"growth", growth},
+      {"modes", modes_json},
+      {"disk_tier", disk.enabled
+                        ? nlohmann::json{{"chunk_rows", disk.chunk_rows},
+                                         {"chunk_bytes", disk.chunk_bytes},
+                                         {"resident_chunks", disk.resident_chunks},
+                                         {"store_bytes", disk.store_bytes},
+                                         {"host_bytes", disk.host_bytes},
+                                         {"disk_bytes", disk.disk_bytes},
+                                         {"disk_bytes_reordering", disk.disk_bytes_reordering}}
+                        : nlohmann::json(nullptr)}};
   return report.dump(2) + "\n";
 }
 

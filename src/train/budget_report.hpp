@@ -9,6 +9,7 @@
 
 #include "core/backend.hpp"
 #include "model/model_reader.hpp"
+#include "offload/disk_tier_plan.hpp"
 #include "offload/visibility_survey.hpp"
 #include "train/train_config.hpp"
 
@@ -37,6 +38,7 @@ struct BudgetReport {
   std::string growth;
   double visible_fraction = 0;  // largest share one camera sees
   std::vector<ModePlan> modes;
+  DiskTierPlan disk;  // offload.host_budget's split of the offload store at the planned size
   std::string text() const;
   std::string json() const;  // the same, for scripts
 };

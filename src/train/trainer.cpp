@@ -7,6 +7,7 @@
 #include "io/checkpoint.hpp"
 #include "io/gaussian_ply_stream.hpp"
 #include "math/spherical_harmonics.hpp"  // camera_center_of
+#include "model/spatial_reorder_strategy.hpp"
 #include "train/schedules.hpp"
 
 namespace splat {
@@ -79,6 +80,17 @@ void Trainer::restore(const CheckpointFile& checkpoint) {
   sampler_.restore(checkpoint.sampler_state());
   densify_.restore(checkpoint.densify());
   executor_->load_model(checkpoint.model(), gaussians_);
+  release_host_copy();
+}
+
+void Trainer::start_from(const ModelReader& model) {
+  SPLAT_REQUIRE(model.sh_degree() == config_.sh_degree, "the model stores SH degree ",
+                model.sh_degree(), " but model.sh_degree is ", config_.sh_degree);
+  executor_->load_model(model, gaussians_);
+  SpatialReorderStrategy order(parse_spatial_order(config_.spatial_order));
+  if (order.acts_at(0)) executor_->densify(order, 0, gaussians_);
+  densify_ = Default3dgsStrategy(ordered_densify_config(config_), extent_, config_.seed,
+                                 executor_->size());
   release_host_copy();
 }
 

@@ -55,6 +55,10 @@ class Trainer {
   // Continues from a checkpoint written by this configuration: the model goes from the mapped
   // file to the executor, without a host copy where the executor keeps it (offload).
   void restore(const CheckpointFile& checkpoint);
+  // A fresh run whose model is read from `model` (model.init_ply) straight to where the executor
+  // keeps it (built on the model's first Gaussian), then put in the run's spatial order there:
+  // the same rows initial_model() gives, without a host copy of the model.
+  void start_from(const ModelReader& model);
   // Writes the checkpoint without copying the model (atomically; see io/checkpoint.hpp).
   void save_checkpoint(const std::string& path, const std::string& config_yaml);
   // The trained parameters as a 3DGS PLY, written chunk by chunk from wherever they live.

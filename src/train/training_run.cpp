@@ -12,6 +12,7 @@
 #include "core/interrupt.hpp"
 #include "core/log.hpp"
 #include "io/checkpoint.hpp"
+#include "io/gaussian_ply.hpp"
 #include "io/image_cache.hpp"
 #include "io/scene.hpp"
 #include "train/metric_history.hpp"
@@ -91,23 +92,23 @@ nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int 
   // often a batch found its chunks in host memory, and the locality the row order bought (rows
   // of the chunks read over the visible rows they were read for).
   const nlohmann::json disk =
-      !d.enabled ? nlohmann::json(nullptr)
-                 : nlohmann::json{
-                       {"disk_read_bytes", d.read_bytes},
-                       {"disk_write_bytes", d.write_bytes},
-                       {"disk_read_gbps", d.read_seconds > 0 ? d.read_bytes / d.read_seconds / 1e9 : 0.0},
-                       {"disk_peak_read_gbps", d.peak_read_bytes_per_second / 1e9},
-                       {"chunk_hit_rate",
-                        d.chunk_uses > 0 ? double(d.chunk_hits) / double(d.chunk_uses) : 0.0},
-                       {"chunk_bytes", d.chunk_bytes},
-                       {"resident_chunk_limit", d.resident_limit},
-                       {"peak_resident_chunks", d.peak_resident_chunks},
-                       {"spill_file_bytes", d.file_bytes},
-                       {"read_bytes_over_visible_bytes",
-                        m.touched_rows > 0 ? double(d.read_bytes) /
-                                                 (double(m.touched_rows) * d.chunk_bytes /
-                                                  double(d.chunk_rows))
-                                           : 0.0}};
+      !d.enabled
+          ? nlohmann::json(nullptr)
+          : nlohmann::json{
+                {"disk_read_bytes", d.read_bytes},
+                {"disk_write_bytes", d.write_bytes},
+                {"disk_read_gbps", d.read_seconds > 0 ? d.read_bytes / d.read_seconds / 1e9 : 0.0},
+                {"disk_peak_read_gbps", d.peak_read_bytes_per_second / 1e9},
+                {"chunk_hit_rate",
+                 d.chunk_uses > 0 ? double(d.chunk_hits) / double(d.chunk_uses) : 0.0},
+                {"chunk_bytes", d.chunk_bytes},
+                {"resident_chunk_limit", d.resident_limit},
+                {"peak_resident_chunks", d.peak_resident_chunks},
+                {"spill_file_bytes", d.file_bytes},
+                {"read_bytes_over_visible_bytes",
+                 m.touched_rows > 0 ? double(d.read_bytes) / (double(m.touched_rows) *
+                                                              d.chunk_bytes / double(d.chunk_rows))
+                                    : 0.0}};
   return {{"plan", plan},
           {"disk", disk},
           {"h2d_bytes", m.h2d_bytes},
@@ -168,7 +169,17 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   // given no host-side moments here (the trainer adds them only where the model stays on the
   // host; the offload store starts them at zero itself).
   TrainableGaussians initial;
-  if (resolved.checkpoint) {
+  // An offload run from a PLY reads it straight into the store (no host copy of the model):
+  // built on its first Gaussian like a resume, then Trainer::start_from.
+  std::unique_ptr<GaussianPlyReader> streamed_ply;
+  if (!resolved.checkpoint && !config.init_ply.empty() &&
+      (config.mode == "offload" || config.mode == "naive")) {
+    streamed_ply = std::make_unique<GaussianPlyReader>(config.init_ply);
+    SPLAT_REQUIRE(streamed_ply->sh_degree() == config.sh_degree, config.init_ply,
+                  ": stores SH degree ", streamed_ply->sh_degree(), " but model.sh_degree is ",
+                  config.sh_degree);
+    initial = read_trainable(*streamed_ply, 0, std::min<std::size_t>(streamed_ply->size(), 1));
+  } else if (resolved.checkpoint) {
     // The trainer and its executor are built on the checkpoint's first Gaussian; restore()
     // then loads the whole model from the mapped file to where the executor keeps it.
     const ModelReader& model = resolved.checkpoint->model();
@@ -177,7 +188,9 @@ TrainRunResult run_training(const TrainRunOptions& options) {
     initial.params = initial_model(config, scene);
   }
   log_info("initial Gaussians: ",
-           resolved.checkpoint ? resolved.checkpoint->model().size() : initial.size(),
+           resolved.checkpoint ? resolved.checkpoint->model().size()
+           : streamed_ply      ? streamed_ply->size()
+                               : initial.size(),
            resolved.checkpoint ? " (from the checkpoint)" : initial_model_source(config, scene));
 
   // The test views take a quarter of the image budget, the training views the rest.
@@ -195,6 +208,10 @@ TrainRunResult run_training(const TrainRunOptions& options) {
   if (resolved.checkpoint) {
     trainer.restore(*resolved.checkpoint);
     log_info("resumed at step ", trainer.steps_done());
+  }
+  if (streamed_ply) {
+    trainer.start_from(*streamed_ply);
+    streamed_ply.reset();
   }
 
   install_interrupt_handlers();
@@ -217,8 +234,8 @@ TrainRunResult run_training(const TrainRunOptions& options) {
       save_checkpoint();
       // The budget the refusal names first is the one to raise.
       const std::string what = refusal.what();
-      const char* key = what.rfind("offload.host_budget", 0) == 0 ? "offload.host_budget"
-                                                                   : "offload.gpu_budget";
+      const char* key =
+          what.rfind("offload.host_budget", 0) == 0 ? "offload.host_budget" : "offload.gpu_budget";
       throw BudgetRefusal(str_cat(what, ". The training state after step ", trainer.steps_done(),
                                   " is saved in ", outputs.checkpoint_path(),
                                   ": continue with --resume --set ", key, "=..."));

@@ -36,6 +36,7 @@ bool block_may_be_visible(const CullingFrustum& f, const Bound& b) {
   // lets depths within its depth rounding (1e-5 of the terms, below the slack) and a drifting
   // member's allowance pass.
   if (c[2] + b.mean_reach + b.near_allowance + slack <= f.near_plane) return false;
+  if (c[2] - b.mean_reach - b.near_allowance - slack >= f.far_plane) return false;
   for (int p = 0; p < 4; ++p) {
     const double d = f.normals[p][0] * c[0] + f.normals[p][1] * c[1] + f.normals[p][2] * c[2];
     if (d + b.mean_reach + reach + slack < 0) return false;

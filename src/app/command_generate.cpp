@@ -74,6 +74,11 @@ int run_city(const GenerateOptions& o) {
       report.gaussians, report.ply_seconds, report.gaussians / report.ply_seconds, report.views,
       report.view_seconds, report.views / report.view_seconds, widest, report.most_gaussians_held,
       format_bytes(peak_host_resident_bytes()).c_str());
+  // Beyond it the views show nothing of the city: a far plane there keeps training from
+  // streaming what no image shows.
+  if (report.draw_distance > 0)
+    std::printf("views drawn to %.1f m: train with --set data.far_plane=%.1f\n",
+                report.draw_distance, report.draw_distance);
   return 0;
 }
 

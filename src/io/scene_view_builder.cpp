@@ -70,6 +70,7 @@ SceneView make_scene_view(std::string name, std::string image_path, const LensCa
   camera.cy = static_cast<float>(u.cy * sy);
   camera.width = size.width;
   camera.height = size.height;
+  if (options.far_plane > 0) camera.far_plane = options.far_plane;
   return view;
 }
 

@@ -98,14 +98,15 @@ SPLAT_HD void projection_terms(const PinholeCamera& c, const S log_scale[3], con
   t.det = t.a * t.d - t.b * t.b;
 }
 
-// Projects one Gaussian; returns false when it is culled (behind the near plane or degenerate).
+// Projects one Gaussian; returns false when it is culled (not between the near and far planes,
+// or degenerate).
 // The screen radius is finite and positive when this returns true.
 template <class S>
 SPLAT_HD bool project_gaussian(const PinholeCamera& c, const S mean[3], const S log_scale[3],
                                const S raw_q[4], ScreenGaussian<S>& out) {
   ProjectionTerms<S> t;
   world_to_camera(c, mean, t.p);
-  if (!(t.p[2] > S(c.near_plane))) return false;
+  if (!(t.p[2] > S(c.near_plane)) || !(t.p[2] < S(c.far_plane))) return false;
   projection_terms(c, log_scale, raw_q, t);
   const S *p = t.p, a = t.a, b = t.b, d = t.d, det = t.det;
   if (!(det > 0)) return false;

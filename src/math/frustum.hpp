@@ -40,7 +40,7 @@ SPLAT_HD float culling_radius(const float* log_scales) {
 struct CullingFrustum {
   float R[9];
   float t[3];
-  float near_plane;
+  float near_plane, far_plane;
   // Inward normals (camera space) of the four side planes through the camera centre.
   float normals[4][3];
   // Factor from a culling radius (3 sigma) to the world radius whose sphere bounds the
@@ -53,6 +53,7 @@ SPLAT_HD CullingFrustum make_culling_frustum(const PinholeCamera& c) {
   for (int i = 0; i < 9; ++i) f.R[i] = c.R[i];
   for (int i = 0; i < 3; ++i) f.t[i] = c.t[i];
   f.near_plane = c.near_plane;
+  f.far_plane = c.far_plane;
   const float m = kCullingPixelMargin;
   const float grid_w = static_cast<float>(tiles_across(c.width) * render::kTileSize);
   const float grid_h = static_cast<float>(tiles_across(c.height) * render::kTileSize);
@@ -90,6 +91,8 @@ SPLAT_HD bool sphere_in_frustum(const CullingFrustum& f, float x, float y, float
   const float depth_rounding =
       1e-5f * (fabsf(f.R[6] * x) + fabsf(f.R[7] * y) + fabsf(f.R[8] * z) + fabsf(f.t[2]));
   if (cz + near_allowance <= f.near_plane - depth_rounding) return false;
+  // And every one whose mean is at or beyond the far plane (a drifting one may come closer).
+  if (cz - near_allowance >= f.far_plane + depth_rounding) return false;
   const float reach = radius * f.radius_scale;
   for (int p = 0; p < 4; ++p)
     if (f.normals[p][0] * cx + f.normals[p][1] * cy + f.normals[p][2] * cz < -reach) return false;

@@ -63,6 +63,10 @@ void bind_train_config(ConfigSchema& s, TrainConfig& c) {
             "downscale wider images to this width (0: never)");
   s.add_int("data.test_every", &c.data.test_every, 0, 1 << 20,
             "every n-th image by name is a test view (0: no test views)");
+  s.add_float("data.far_plane", &c.data.far_plane, 0.0, 1e30,
+              "far plane of every camera in scene units (0: none): Gaussians at or beyond it are "
+              "neither drawn nor streamed; a street-level city's draw distance keeps each "
+              "camera's visible set to what it can show");
   s.add_string("data.background", &c.data.background, {"white", "black"},
                "background colour behind RGBA images and the renderer");
   s.add_bytes("data.image_cache", &c.data.image_cache, 0,

@@ -37,6 +37,9 @@ struct DataOptions {
   // Where undistorted images are cached between runs; empty: $XDG_CACHE_HOME/splatstream or
   // ~/.cache/splatstream.
   std::string cache_dir;
+  // Every camera's far plane in scene units (0: none): the renderer draws no Gaussian whose mean
+  // lies at or beyond it, and culling drops them.
+  float far_plane = 0;
 };
 
 // The out-of-core modes (`mode: offload` and `mode: naive`).
@@ -44,15 +47,15 @@ struct OffloadConfig {
   // Bytes of device memory the engine may use, all of it (one arena); 0: on a GPU what
   // device.memory_budget's automatic rule gives, on the CPU backend 2 GiB.
   std::size_t gpu_budget = 0;
-  std::string resident = "culling";    // what stays on the device for every Gaussian
-  std::string culling = "gaussians";   // where cameras are culled: gaussians | chunks
+  std::string resident = "culling";   // what stays on the device for every Gaussian
+  std::string culling = "gaussians";  // where cameras are culled: gaussians | chunks
   // Host bytes the store may take (0: no cap); the rest in a scratch file in spill_dir (empty: a
   // folder inside the run's output).
   std::size_t host_budget = 0;
   std::string spill_dir;
   std::size_t chunk_rows = std::size_t{1} << 16;  // Gaussians per store chunk
-  std::string order = "tsp";           // camera order within a batch: sampled | tsp
-  std::string untouched = "deferred";  // Adam for Gaussians a batch did not see
+  std::string order = "tsp";                      // camera order within a batch: sampled | tsp
+  std::string untouched = "deferred";             // Adam for Gaussians a batch did not see
   // The model size the budget is planned for while densification may still add Gaussians and
   // densify.max_gaussians is 0, as a multiple of the current size.
   float plan_growth = 2.0f;

@@ -182,3 +182,46 @@ TEST_CASE("culling: keeps every Gaussian the renderer gives a screen radius", "[
     CHECK(culled[c].size() < rendered.size() * 4 / 3);
   }
 }
+
+TEST_CASE("culling: a far plane drops what the renderer does not draw, and keeps the rest",
+          "[culling]") {
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> u(-1, 1);
+  auto camera = looking_down_z(96, 64, 60);
+  camera.far_plane = 8;
+  const std::size_t n = 30000;
+  std::vector<float> spheres(n * 4);
+  GaussianModel model;
+  model.sh_degree = 0;
+  model.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float z = 0.1f + 12 * (u(rng) + 1) / 2;
+    const float p[3] = {z * u(rng), z * u(rng), z};
+    for (int a = 0; a < 3; ++a) model.means[i * 3 + a] = spheres[i * 4 + a] = p[a];
+    for (int a = 0; a < 3; ++a) model.log_scales[i * 3 + a] = -4 + u(rng);
+    model.rotations[i * 4] = 1;
+    spheres[i * 4 + 3] = culling_radius(&model.log_scales[i * 3]);
+  }
+  const VisibleSet kept = cull_cameras_cpu(spheres.data(), n, {camera})[0];
+  std::size_t drawn = 0, beyond = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ScreenGaussian<float> s;
+    const bool draws = project_gaussian(camera, &model.means[i * 3], &model.log_scales[i * 3],
+                                        &model.rotations[i * 4], s);
+    if (draws) {
+      ++drawn;
+      std::int32_t r[4];
+      tile_rect(s.mean2d, s.radius, s.radius, tiles_across(camera.width),
+                tiles_across(camera.height), r);
+      if (tile_rect_empty(r)) continue;  // given a radius, but off the tile grid
+      INFO("Gaussian " << i << " at depth " << model.means[i * 3 + 2]);
+      REQUIRE(std::binary_search(kept.begin(), kept.end(), std::uint32_t(i)));
+    }
+    if (model.means[i * 3 + 2] >= 8.001f) {
+      ++beyond;
+      REQUIRE_FALSE(std::binary_search(kept.begin(), kept.end(), std::uint32_t(i)));
+    }
+  }
+  REQUIRE(drawn > 1000);
+  REQUIRE(beyond > 1000);
+}

@@ -105,3 +105,63 @@ TEST_CASE("offload memory: a city far larger than the device budget stays within
   INFO("resumed: peak host " << resumed_peak << " B");
   CHECK(resumed_peak <= allowed);
 }
+
+// The disk tier on the same kind of city: offload.host_budget at a third of the store keeps the
+// process's peak host memory at that budget plus what the plan states beside the store, and a
+// run killed with SIGKILL mid-training resumes from its last checkpoint to the same model an
+// uninterrupted run trains (the spill file is scratch: nothing of it is needed, or left).
+TEST_CASE("offload memory: a disk tier keeps the store within offload.host_budget",
+          "[offload][memory]") {
+  constexpr std::size_t kGaussians = 2'000'000;
+  constexpr int kViews = 8, kWidth = 64, kHeight = 48;
+  test::TempDir dir("offload-disk");
+  const std::string bin = SPLATSTREAM_BIN;
+  const std::string data = (dir.path() / "city").string();
+  run(bin + " generate --scene city --camera-set aerial --gaussians " + std::to_string(kGaussians) +
+      " --views " + std::to_string(kViews) + " --resolution " + std::to_string(kWidth) + "x" +
+      std::to_string(kHeight) + " --block-gaussians 20000 --backend cpu --quiet --out " + data +
+      " > /dev/null");
+  const std::size_t store = 280 * kGaussians;  // SH degree 1
+  const std::size_t host_budget = store / 3;
+  const std::string settings =
+      std::string(" --config ") + SPLAT_SOURCE_DIR + "/configs/offload.yaml" +
+      " --set backend=cpu --set offload.gpu_budget=96MiB --set model.sh_degree=1" +
+      " --set model.init_ply=" + data + "/ground_truth.ply --set offload.culling=chunks" +
+      " --set offload.chunk_rows=16384 --set offload.host_budget=" + std::to_string(host_budget) +
+      " --set train.batch_size=1 --set train.iterations=24 --set train.eval_at=[24]" +
+      " --set densify.until=0 --set train.checkpoint_every=2";
+  const std::string whole = (dir.path() / "whole").string();
+  run(bin + " train --data " + data + " --out " + whole + settings + " > " + whole + ".log 2>&1");
+  std::ifstream file(whole + "/metrics.json");
+  const nlohmann::json metrics = nlohmann::json::parse(file);
+  const nlohmann::json& disk = metrics["offload"]["disk"];
+  REQUIRE(disk["disk_read_bytes"].get<std::size_t>() > 0);
+  const std::size_t chunk = disk["chunk_bytes"];
+  CHECK(disk["peak_resident_chunks"].get<std::size_t>() * chunk <= host_budget);
+
+  // Beside the budget: the culling set on the host (16 B per Gaussian), images, the CPU
+  // backend's arena (host memory there), a read-ahead's one chunk in flight, and the process
+  // baseline. No whole-model copy: the PLY streams into the store.
+  const std::size_t culling = 16 * kGaussians;
+  const std::size_t images = std::size_t{2} * kViews * kWidth * kHeight * 3 * sizeof(float);
+  const std::size_t peak_device = metrics["memory"]["peak_device_bytes"];
+  const std::size_t baseline = std::size_t{256} << 20;
+  const std::size_t allowed = host_budget + culling + images + peak_device + chunk + baseline;
+  const std::size_t peak_host = metrics["memory"]["peak_host_bytes"];
+  INFO("peak host " << peak_host << " B, host budget " << host_budget << " B, store " << store
+                    << " B, allowed " << allowed << " B");
+  CHECK(peak_host <= allowed);
+  CHECK(peak_host < store + peak_device);  // less than the store beside the arena alone
+
+  // SIGKILL once a checkpoint is written, then --resume: the same final model.
+  const std::string killed = (dir.path() / "killed").string();
+  run("bash -c '" + bin + " train --data " + data + " --out " + killed + settings + " > " + killed +
+      ".log 2>&1 & pid=$!; for i in $(seq 600); do [ -f " + killed +
+      "/checkpoints/latest.ckpt ] && break; sleep 0.1; done; kill -9 $pid; wait $pid; true'");
+  REQUIRE(std::filesystem::exists(killed + "/checkpoints/latest.ckpt"));
+  CHECK_FALSE(std::filesystem::exists(killed + "/point_cloud.ply"));
+  run(bin + " train --data " + data + " --out " + killed + settings + " --resume > " + killed +
+      "-resume.log 2>&1");
+  run("cmp " + whole + "/point_cloud.ply " + killed + "/point_cloud.ply");
+  CHECK(std::filesystem::is_empty(killed + "/spill"));
+}

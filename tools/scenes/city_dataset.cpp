@@ -125,6 +125,7 @@ CityDatasetReport write_city_dataset(const std::string& folder, const CityDatase
   CityDatasetReport report;
   report.gaussians = o.city.gaussians;
   report.views = cameras.cameras.size();
+  report.draw_distance = city_draw_distance(city, o);
   report.blocks = city.blocks.size();
   if (!o.quiet)
     log_info("city: ", city.blocks_x, " x ", city.blocks_z, " blocks of ", city.pitch,

@@ -36,7 +36,8 @@ struct CityDatasetReport {
   std::vector<std::size_t> rendered_per_view;  // Gaussians each view was rendered from
   std::size_t most_gaussians_held = 0;         // by the block cache at once
   std::size_t blocks_generated_for_views = 0;
-  std::string renderer;  // the backend's description
+  std::string renderer;     // the backend's description
+  float draw_distance = 0;  // of the views (0: none), what data.far_plane should be to train
 };
 
 CityDatasetReport write_city_dataset(const std::string& folder, const CityDatasetOptions& options);

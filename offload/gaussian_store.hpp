@@ -108,7 +108,8 @@ class GaussianStore {
   // unpin_all(): meanwhile any thread may read and write their rows. Fails naming the budget
   // when they are more than resident_limit(). `writes`: their rows may change (written back when
   // evicted).
-  void pin(const std::vector<std::size_t>& chunks, bool writes = true);
+  // `counted`: a batch's pin, counted in the hit rate (a whole-model pass's is not).
+  void pin(const std::vector<std::size_t>& chunks, bool writes = true, bool counted = true);
   void unpin_all();
   // Calls fn(begin, end) for the rows of each chunk in turn (of [first_row, last_row)), that
   // chunk pinned meanwhile and the next one read ahead; `writes`: fn may change the rows.
@@ -135,7 +136,9 @@ class GaussianStore {
   // The chunk's memory, paged in if needed (and marked changed when `writes`).
   float* chunk_data(std::size_t chunk, bool writes) const;
   void page_in(std::size_t chunk, const std::vector<std::size_t>& keep) const;
-  void evict_one(const std::vector<std::size_t>& keep) const;
+  // `spare_recent`: keep the chunks used last on demand (a caller of row() may still hold a
+  // pointer into them); pins, passes and read-ahead start with no such pointer alive.
+  void evict_one(const std::vector<std::size_t>& keep, bool spare_recent = true) const;
   void write_out(Chunk& chunk) const;
   Buffer take_buffer() const;
   void drop_chunk(Chunk& chunk);
@@ -177,7 +180,7 @@ void GaussianStore::for_each_chunk(bool writes, Fn&& fn, std::size_t first_row,
   const std::size_t first = chunk_of(first_row), last = chunk_of(last_row - 1);
   for (std::size_t c = first; c <= last; ++c) {
     if (spill_) {
-      pin({c}, writes);
+      pin({c}, writes, /*counted=*/false);
       if (c < last) start_read_ahead(c + 1, c);
     }
     fn(std::max(first_row, c * chunk_rows_), std::min(last_row, (c + 1) * chunk_rows_));

@@ -59,7 +59,7 @@ void GaussianStore::write_out(Chunk& chunk) const {
   chunk.dirty = false;
 }
 
-void GaussianStore::evict_one(const std::vector<std::size_t>& keep) const {
+void GaussianStore::evict_one(const std::vector<std::size_t>& keep, bool spare_recent) const {
   // Belady over what is announced: an unlisted chunk first (least recently used), else the one
   // needed last. Pinned chunks, `keep` and the last few used on demand stay.
   std::size_t victim = kNoSlot;
@@ -69,7 +69,7 @@ void GaussianStore::evict_one(const std::vector<std::size_t>& keep) const {
     const Chunk& ch = chunks_[c];
     if (ch.memory.empty() || ch.pins > 0) continue;
     if (std::find(keep.begin(), keep.end(), c) != keep.end()) continue;
-    if (c == recent_[0] || c == recent_[1] || c == recent_[2]) continue;
+    if (spare_recent && (c == recent_[0] || c == recent_[1] || c == recent_[2])) continue;
     if (std::any_of(ahead_.begin(), ahead_.end(), [&](const ReadAhead& a) { return a.chunk == c; }))
       continue;
     const std::uint32_t rank =
@@ -85,6 +85,8 @@ void GaussianStore::evict_one(const std::vector<std::size_t>& keep) const {
   if (ch.dirty || ch.slot == kNoSlot) write_out(ch);
   free_buffers_.push_back(std::move(ch.memory));
   --resident_count_;
+  for (std::size_t& r : recent_)
+    if (r == victim) r = kNoSlot;
 }
 
 void GaussianStore::page_in(std::size_t chunk, const std::vector<std::size_t>& keep) const {
@@ -120,7 +122,7 @@ float* GaussianStore::chunk_data(std::size_t chunk, bool writes) const {
   return ch.memory.as<float>();
 }
 
-void GaussianStore::pin(const std::vector<std::size_t>& chunks, bool writes) {
+void GaussianStore::pin(const std::vector<std::size_t>& chunks, bool writes, bool counted) {
   if (!spill_) return;
   std::vector<std::size_t> wanted(chunks);
   std::sort(wanted.begin(), wanted.end());
@@ -148,16 +150,16 @@ void GaussianStore::pin(const std::vector<std::size_t>& chunks, bool writes) {
     ++ch.pins;
     pinned_.push_back(c);
     ch.last_use = ++clock_;
-    ++stats_.chunk_uses;
+    if (counted) ++stats_.chunk_uses;
     if (ch.memory.empty())
       missing.push_back(c);
-    else
+    else if (counted)
       ++stats_.chunk_hits;
     if (writes) ch.dirty = true;
   }
   std::vector<std::size_t> reads;
   for (std::size_t c : missing) {
-    while (resident_count_ >= resident_limit_) evict_one({});
+    while (resident_count_ >= resident_limit_) evict_one({}, /*spare_recent=*/false);
     Chunk& ch = chunks_[c];
     ch.memory = take_buffer();
     ++resident_count_;
@@ -207,7 +209,7 @@ void GaussianStore::start_read_ahead(std::size_t chunk, std::size_t keep) {
   if (!ch.memory.empty() || ch.slot == kNoSlot) return;
   for (const ReadAhead& a : ahead_)
     if (a.chunk == chunk) return;
-  while (resident_count_ >= resident_limit_) evict_one({keep});
+  while (resident_count_ >= resident_limit_) evict_one({keep}, /*spare_recent=*/false);
   ReadAhead a;
   a.chunk = chunk;
   a.buffer = take_buffer();

@@ -110,8 +110,10 @@ void OffloadEngine::push(const TrainableGaussians& host) {
 
 void OffloadEngine::adopt_store() {
   completed_step_ = 0;
-  for (std::size_t i = 0; i < store_.size(); ++i)
-    completed_step_ = std::max(completed_step_, store_.adam_steps(i));
+  // Read-only access: with the disk tier a chunk read this way is not written back.
+  const GaussianStore& store = store_;
+  for (std::size_t i = 0; i < store.size(); ++i)
+    completed_step_ = std::max(completed_step_, store.adam_steps(i));
   rebuild_device_side(/*whole_run=*/true);
   plan_shown_ = false;
 }

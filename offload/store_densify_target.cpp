@@ -7,7 +7,10 @@ namespace splat {
 // Geometry rows are mean 3, log-scale 3, rotation 4, opacity logit 1.
 void StoreDensifyTarget::read_geometry(std::size_t row, float mean[3], float log_scale[3],
                                        float rotation[4], float* opacity_logit) const {
-  const float* g = store_.row(ParamGroup::Geometry, ParamState::Value, row);
+  // Through the const store: a read that does not mark the chunk changed (the disk tier writes
+  // back only what changed).
+  const float* g = static_cast<const GaussianStore&>(store_).row(ParamGroup::Geometry,
+                                                                 ParamState::Value, row);
   std::copy_n(g, 3, mean);
   std::copy_n(g + 3, 3, log_scale);
   std::copy_n(g + 6, 4, rotation);

@@ -25,6 +25,7 @@ def mode_row(name, metrics, resident_rate, plan=None):
     d2h = streamed["d2h_bytes"] / seconds / GB if streamed and seconds > 0 else 0.0
     device = memory["peak_device_bytes"]
     psnr = metrics["test"]["psnr"]
+    disk = streamed.get("disk") if streamed else None
     return {
         "mode": name,
         "gaussians": n,
@@ -61,6 +62,13 @@ def mode_row(name, metrics, resident_rate, plan=None):
         if streamed and streamed.get("culling_visible_rows") else "",
         "chunk_rows_over_touched": round(streamed["touched_chunk_rows"] / streamed["touched_rows"], 2)
         if streamed and streamed.get("touched_rows") else "",
+        # The disk tier (offload.host_budget), when the run had one: its read rate against the
+        # spill device's measured sequential peak, the share of a batch's chunks already in
+        # host memory, and bytes read over the bytes of the visible Gaussians they served.
+        "disk_read_gb_per_s": round(disk["disk_read_gbps"], 3) if disk else "",
+        "disk_peak_gb_per_s": round(disk["disk_peak_read_gbps"], 3) if disk else "",
+        "chunk_hit_rate": round(disk["chunk_hit_rate"], 3) if disk else "",
+        "disk_read_over_visible": round(disk["read_bytes_over_visible_bytes"], 2) if disk else "",
         "test_psnr": round(psnr, 2) if psnr is not None else "",
     }
 
@@ -104,6 +112,8 @@ def modes(dir_path, names):
         "offload-geometry: mode offload with offload.resident: geometry (geometry and its Adam "
         "state on the device, only the SH streams). offload-chunks: mode offload with "
         "offload.culling: chunks (the culling set on the host, culled by 4,096-row blocks).",
+        "disk_*: the disk tier's columns, empty without offload.host_budget (see "
+        "docs/choosing-memory.md).",
         "culling_tested_over_visible: spheres tested per Gaussian kept (culling on the device tests "
         "every Gaussian for every camera); chunk_rows_over_touched: rows of the 65,536-row store "
         "chunks holding each batch's visible Gaussians, over those Gaussians.",

@@ -79,8 +79,16 @@ void GaussianStore::evict_one(const std::vector<std::size_t>& keep, bool spare_r
       victim = c, victim_rank = rank, victim_use = ch.last_use;
     }
   }
-  SPLAT_REQUIRE(victim != kNoSlot, "offload.host_budget holds ", resident_limit_,
-                " store chunks, and every one of them is in use: raise offload.host_budget");
+  if (victim == kNoSlot) {
+    std::size_t pinned = 0, resident = 0;
+    for (const Chunk& ch : chunks_) {
+      pinned += ch.pins > 0 ? 1 : 0;
+      resident += ch.memory.empty() ? 0 : 1;
+    }
+    fail("offload.host_budget holds ", resident_limit_, " store chunks, and every one of them is ",
+         "in use (", pinned, " pinned, ", resident, " resident, ", ahead_.size(),
+         " being read ahead, ", resident_count_, " counted): raise offload.host_budget");
+  }
   Chunk& ch = chunks_[victim];
   if (ch.dirty || ch.slot == kNoSlot) write_out(ch);
   free_buffers_.push_back(std::move(ch.memory));

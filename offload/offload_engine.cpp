@@ -304,6 +304,10 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   residency_.clear();
   const auto visible = cull({camera});
   check_fits(visible, {"being evaluated"});
+  struct Unpin {  // whatever happens below, the view's chunks may leave host memory after it
+    GaussianStore& store;
+    ~Unpin() { store.unpin_all(); }
+  } unpin{store_};
   if (store_.spills()) {
     std::vector<std::size_t> chunks;
     for (std::uint32_t id : visible[0])
@@ -329,7 +333,6 @@ void OffloadEngine::render(const PinholeCamera& camera, int active_sh_degree,
   });
   residency_.clear();
   copy_->synchronize();  // its timing tasks write the metrics, which a caller may read next
-  store_.unpin_all();
 }
 
 void OffloadEngine::pull(TrainableGaussians& host, int step) {

@@ -103,21 +103,39 @@ class Reader {
 // Rows go out in chunks of this many, through one reused buffer.
 constexpr std::size_t kChunkRows = std::size_t{1} << 16;
 
-// One state's five arrays, each written as its length and then its rows chunk by chunk: the
-// same bytes Writer::array writes for the whole vector.
-void write_model(Writer& w, const ModelReader& model, int state, std::vector<float>& buffer) {
+// The three states' five arrays, each as its length and then its rows: the same bytes
+// Writer::array writes for each whole vector. The rows are read range by range, every array's
+// part of a range before the next range (each array's place in the file is known from the
+// sizes), so a model read from a disk tier is read once, not once per array.
+void write_models(std::ostream& out, const ModelReader& model) {
   const std::size_t n = model.size();
-  for (int a = 0; a < kAttributeCount; ++a) {
-    const auto attribute = static_cast<Attribute>(a);
-    const std::size_t width = attribute_width(attribute, model.sh_degree());
-    w.pod<std::uint64_t>(n * width);
-    for (std::size_t begin = 0; begin < n; begin += kChunkRows) {
-      const std::size_t end = std::min(n, begin + kChunkRows);
-      buffer.resize((end - begin) * width);
-      model.read(state, attribute, begin, end, buffer.data());
-      w.raw(buffer.data(), buffer.size());
+  const std::streamoff start = out.tellp();
+  std::streamoff arrays[3][kAttributeCount];
+  std::streamoff at = start;
+  for (int state = 0; state < 3; ++state)
+    for (int a = 0; a < kAttributeCount; ++a) {
+      const std::size_t width = attribute_width(static_cast<Attribute>(a), model.sh_degree());
+      const std::uint64_t length = n * width;
+      out.seekp(at);
+      out.write(reinterpret_cast<const char*>(&length), sizeof length);
+      arrays[state][a] = at + static_cast<std::streamoff>(sizeof length);
+      at = arrays[state][a] + static_cast<std::streamoff>(length * sizeof(float));
     }
+  std::vector<float> buffer;
+  for (std::size_t begin = 0; begin < n; begin += kChunkRows) {
+    const std::size_t end = std::min(n, begin + kChunkRows);
+    for (int state = 0; state < 3; ++state)
+      for (int a = 0; a < kAttributeCount; ++a) {
+        const auto attribute = static_cast<Attribute>(a);
+        const std::size_t width = attribute_width(attribute, model.sh_degree());
+        buffer.resize((end - begin) * width);
+        model.read(state, attribute, begin, end, buffer.data());
+        out.seekp(arrays[state][a] + static_cast<std::streamoff>(begin * width * sizeof(float)));
+        out.write(reinterpret_cast<const char*>(buffer.data()),
+                  static_cast<std::streamsize>(buffer.size() * sizeof(float)));
+      }
   }
+  out.seekp(at);
 }
 
 }  // namespace
@@ -139,8 +157,7 @@ void write_checkpoint(const std::string& path, int step, const std::string& conf
     w.pod<std::uint64_t>(model.size());
     w.text(config_yaml);
     w.text(sampler_state);
-    std::vector<float> buffer;
-    for (int state = 0; state < 3; ++state) write_model(w, model, state, buffer);
+    write_models(out, model);
     const std::size_t n = model.size();
     w.pod<std::uint64_t>(n);
     std::vector<std::int32_t> steps;

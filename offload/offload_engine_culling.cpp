@@ -173,13 +173,16 @@ OffloadEngine::BatchPlan OffloadEngine::plan_batch(const BatchRequest& r) {
   for (std::uint32_t id : plan.touched)
     if (id / store_.chunk_rows() != last_chunk) {
       last_chunk = id / store_.chunk_rows();
-      metrics_.touched_chunk_rows += std::min(
-          store_.chunk_rows(), store_.size() - last_chunk * store_.chunk_rows());
+      metrics_.touched_chunk_rows +=
+          std::min(store_.chunk_rows(), store_.size() - last_chunk * store_.chunk_rows());
     }
 
   // The disk tier: this batch's chunks in host memory before anything reads them (refused here,
   // before any change, when the budget cannot hold them).
-  pin_batch_chunks(r, plan);
+  {
+    PhaseTimer timer(metrics_.seconds.disk_waits);
+    pin_batch_chunks(r, plan);
+  }
 
   // Leaving after step k: finished ones (last use) first, then returning ones.
   std::vector<VisibleSet>& leaving = plan.leaving;

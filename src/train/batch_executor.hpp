@@ -67,7 +67,8 @@ struct ExecutorMetrics {
   // the store chunks (GaussianStore::kChunkRows) holding them, summed over batches.
   std::size_t touched_rows = 0, touched_chunk_rows = 0;
   // The disk tier (offload.host_budget): bytes read from and written to the spill file, the
-  // seconds the reads took (summed over I/O threads), the spill device's sequential read rate
+  // seconds the reads took (summed over the reads, which run up to four at a time: bytes over
+  // them is one read stream's rate), the spill device's sequential read rate (one stream)
   // measured at the start, chunks a batch needed and found in host memory, and the most chunks
   // held at once.
   struct Disk {
@@ -98,6 +99,9 @@ struct ExecutorMetrics {
     double culling = 0, scheduling = 0, gather = 0, h2d = 0, render_forward = 0,
            render_backward = 0, d2h = 0, cpu_adam = 0, device_adam = 0, idle = 0,
            compute_waits_for_uploads = 0, batches = 0;
+    // The disk tier: the engine's thread making a batch's chunks resident (reads not done
+    // ahead, write-back of what leaves for them).
+    double disk_waits = 0;
   } seconds;
 };
 

@@ -76,6 +76,7 @@ nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int 
                                  {"device_adam", s.device_adam},
                                  {"idle", s.idle},
                                  {"compute_waits_for_uploads", s.compute_waits_for_uploads},
+                                 {"disk_waits", s.disk_waits},
                                  {"batches", s.batches}};
   nlohmann::json per_batch_phases;
   for (const auto& [name, seconds] : phases.items())

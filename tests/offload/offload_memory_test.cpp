@@ -106,7 +106,7 @@ TEST_CASE("offload memory: a city far larger than the device budget stays within
   CHECK(resumed_peak <= allowed);
 }
 
-// The disk tier on the same kind of city: offload.host_budget at a third of the store keeps the
+// The disk tier on the same kind of city: offload.host_budget at half the store keeps the
 // process's peak host memory at that budget plus what the plan states beside the store, and a
 // run killed with SIGKILL mid-training resumes from its last checkpoint to the same model an
 // uninterrupted run trains (the spill file is scratch: nothing of it is needed, or left).
@@ -122,13 +122,14 @@ TEST_CASE("offload memory: a disk tier keeps the store within offload.host_budge
       std::to_string(kHeight) + " --block-gaussians 20000 --backend cpu --quiet --out " + data +
       " > /dev/null");
   const std::size_t store = 280 * kGaussians;  // SH degree 1
-  const std::size_t host_budget = store / 3;
+  // Half: an aerial camera here touches up to 43 of the 123 chunks (a third of the store).
+  const std::size_t host_budget = store / 2;
   const std::string settings =
       std::string(" --config ") + SPLAT_SOURCE_DIR + "/configs/offload.yaml" +
       " --set backend=cpu --set offload.gpu_budget=96MiB --set model.sh_degree=1" +
       " --set model.init_ply=" + data + "/ground_truth.ply --set offload.culling=chunks" +
       " --set offload.chunk_rows=16384 --set offload.host_budget=" + std::to_string(host_budget) +
-      " --set train.batch_size=1 --set train.iterations=24 --set train.eval_at=[24]" +
+      " --set train.batch_size=1 --set train.iterations=12 --set train.eval_at=[12]" +
       " --set densify.until=0 --set train.checkpoint_every=2";
   const std::string whole = (dir.path() / "whole").string();
   run(bin + " train --data " + data + " --out " + whole + settings + " > " + whole + ".log 2>&1");

@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "core/config_schema.hpp"
+#include "train/step_schedules.hpp"
 #include "train/train_config.hpp"
 
 namespace splat::app {
@@ -23,8 +24,9 @@ void register_config_command(CLI::App& app) {
                   ConfigSchema schema;
                   bind_train_config(schema, config);
                   if (!file->empty()) schema.load_yaml_file(*file);
+                  const ScheduleRecipe recipe = schedule_recipe_of(schema, config, *file);
                   for (const std::string& o : *overrides) schema.apply_override(o);
-                  const std::string scaled = finish_train_config(config, schema);
+                  const std::string scaled = finish_train_config(config, schema, recipe);
                   if (!scaled.empty()) std::printf("# %s\n", scaled.c_str());
                   std::printf("%s", schema.to_yaml().c_str());
                   return 0;

@@ -204,7 +204,13 @@ bool ConfigSchema::has_key(std::string_view key) const {
 
 bool ConfigSchema::was_set(std::string_view key) const {
   return std::any_of(entries_.begin(), entries_.end(),
-                     [&](const Entry& e) { return e.key == key && e.set_by_user; });
+                     [&](const Entry& e) { return e.key == key && !e.set_by.empty(); });
+}
+
+std::string ConfigSchema::set_by(std::string_view key) const {
+  for (const Entry& e : entries_)
+    if (e.key == key) return e.set_by;
+  return {};
 }
 
 ConfigSchema::Entry& ConfigSchema::find(std::string_view key, const std::string& source) {
@@ -231,7 +237,7 @@ void ConfigSchema::apply_node(const YAML::Node& node, const std::string& prefix,
   SPLAT_REQUIRE(!prefix.empty(), source, ": expected a mapping of config keys");
   Entry& entry = find(prefix, source);
   entry.set(node, str_cat(source, ": key '", prefix, "'"));
-  entry.set_by_user = true;
+  entry.set_by = source;
 }
 
 void ConfigSchema::load_yaml_text(std::string_view text, const std::string& source_name) {
@@ -269,7 +275,7 @@ void ConfigSchema::apply_override(std::string_view assignment) {
     node = YAML::Node(value);  // not YAML: take the text as a plain string
   }
   entry.set(node, str_cat("--set: key '", key, "'"));
-  entry.set_by_user = true;
+  entry.set_by = "--set";
 }
 
 namespace {

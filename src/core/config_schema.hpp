@@ -43,6 +43,9 @@ class ConfigSchema {
   // Whether a file or an override gave `key` a value (defaults derived later, such as scaled
   // step schedules, must leave such keys alone).
   bool was_set(std::string_view key) const;
+  // Where `key`'s value came from: the file or source name it was loaded from, "--set" for an
+  // override, empty for the default.
+  std::string set_by(std::string_view key) const;
   // The effective configuration as nested YAML, each key with its documentation.
   std::string to_yaml() const;
 
@@ -53,7 +56,7 @@ class ConfigSchema {
     std::string type_name;
     std::function<void(const YAML::Node&, const std::string& where)> set;
     std::function<std::string()> get;  // flow-style YAML text of the current value
-    bool set_by_user = false;
+    std::string set_by = {};           // empty: the default
   };
   void add(Entry entry);
   void write_section(std::ostream& out, const std::vector<std::string>& section) const;

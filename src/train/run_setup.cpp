@@ -8,6 +8,7 @@
 #include "io/scene_initialization.hpp"
 #include "model/spatial_order.hpp"
 #include "model/trainable_gaussians.hpp"
+#include "train/step_schedules.hpp"
 #include "train/train_config.hpp"
 
 namespace splat {
@@ -25,8 +26,9 @@ ResolvedConfig resolve_run_config(const std::string& config_file,
     schema.load_yaml_text(r.checkpoint->config_yaml(), checkpoint_path);
   }
   if (!config_file.empty()) schema.load_yaml_file(config_file);
+  const ScheduleRecipe recipe = schedule_recipe_of(schema, r.config, config_file);
   for (const std::string& o : overrides) schema.apply_override(o);
-  r.schedule_line = finish_train_config(r.config, schema);
+  r.schedule_line = finish_train_config(r.config, schema, recipe);
   r.yaml = schema.to_yaml();
   return r;
 }

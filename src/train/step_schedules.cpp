@@ -20,12 +20,17 @@ int scaled(int steps, double factor, int floor) {
 
 }  // namespace
 
-double schedule_scale_factor(const TrainConfig& config) {
+ScheduleRecipe schedule_recipe_of(const ConfigSchema& schema, const TrainConfig& config,
+                                  const std::string& file) {
+  if (file.empty() || schema.set_by("train.iterations") != file) return {};
+  return {file, config.iterations};
+}
+
+double schedule_scale_factor(const TrainConfig& config, int written_for) {
   const std::string& text = config.schedule_scale;
   if (text == "auto")
-    return config.iterations < kRecipeIterations
-               ? static_cast<double>(config.iterations) / kRecipeIterations
-               : 1.0;
+    return config.iterations < written_for ? static_cast<double>(config.iterations) / written_for
+                                           : 1.0;
   double factor = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), factor);
   SPLAT_REQUIRE(ec == std::errc() && end == text.data() + text.size() && std::isfinite(factor) &&
@@ -34,11 +39,24 @@ double schedule_scale_factor(const TrainConfig& config) {
   return factor;
 }
 
-std::string resolve_step_schedules(TrainConfig& c, const ConfigSchema& schema) {
-  const double factor = schedule_scale_factor(c);
+std::string resolve_step_schedules(TrainConfig& c, const ConfigSchema& schema,
+                                   const ScheduleRecipe& recipe) {
+  const double default_factor = schedule_scale_factor(c);
+  const double recipe_factor =
+      recipe.iterations > 0 ? schedule_scale_factor(c, recipe.iterations) : 1.0;
+  // The factor for `key`, or 0 when its value is taken as it is.
+  auto factor_of = [&](const char* key) {
+    const std::string source = schema.set_by(key);
+    if (source.empty()) return default_factor;
+    if (recipe.iterations > 0 && source == recipe.source) return recipe_factor;
+    return 0.0;
+  };
   std::string scaled_keys;
+  double shown_factor = 0;
   auto scale = [&](const char* key, int& value, int floor) {
-    if (factor == 1.0 || schema.was_set(key)) return;
+    const double factor = factor_of(key);
+    if (factor == 0.0 || factor == 1.0) return;
+    shown_factor = factor;
     const int before = value;
     value = scaled(value, factor, floor);
     if (value != before) scaled_keys += str_cat(scaled_keys.empty() ? "" : ", ", key, " ", value);
@@ -51,7 +69,8 @@ std::string resolve_step_schedules(TrainConfig& c, const ConfigSchema& schema) {
   scale("model.sh_increase_every", c.sh_increase_every, 1);
 
   const std::vector<int> default_eval = c.eval_at;
-  if (!schema.was_set("train.eval_at")) {
+  if (const double factor = factor_of("train.eval_at"); factor > 0) {
+    if (factor != 1.0) shown_factor = factor;
     std::vector<int> steps;
     for (int step : c.eval_at) {
       const int at = factor == 1.0 ? step : scaled(step, factor, 1);
@@ -69,7 +88,7 @@ std::string resolve_step_schedules(TrainConfig& c, const ConfigSchema& schema) {
   }
   if (scaled_keys.empty()) return {};
   char factor_text[32];
-  std::snprintf(factor_text, sizeof factor_text, "%.4g", factor);
+  std::snprintf(factor_text, sizeof factor_text, "%.4g", shown_factor > 0 ? shown_factor : 1.0);
   return str_cat("step schedules fitted to ", c.iterations, " steps (train.schedule_scale ",
                  c.schedule_scale, ", factor ", factor_text, "): ", scaled_keys);
 }

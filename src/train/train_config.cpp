@@ -164,9 +164,10 @@ void validate_train_config(const TrainConfig& c) {
 
 namespace splat {
 
-std::string finish_train_config(TrainConfig& config, const ConfigSchema& schema) {
+std::string finish_train_config(TrainConfig& config, const ConfigSchema& schema,
+                                const ScheduleRecipe& recipe) {
   schedule_scale_factor(config);  // a bad value is reported before anything is scaled by it
-  std::string line = resolve_step_schedules(config, schema);
+  std::string line = resolve_step_schedules(config, schema, recipe);
   validate_train_config(config);
   return line;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/densification.hpp"
+#include "train/step_schedules.hpp"
 
 namespace splat {
 
@@ -104,6 +105,7 @@ void validate_train_config(const TrainConfig& config);
 
 // After every file and override: fits the step schedules to the run (resolve_step_schedules),
 // then validates. Returns the schedule line for the log (empty when nothing was scaled).
-std::string finish_train_config(TrainConfig& config, const ConfigSchema& schema);
+std::string finish_train_config(TrainConfig& config, const ConfigSchema& schema,
+                                const ScheduleRecipe& recipe = {});
 
 }  // namespace splat

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -89,14 +90,20 @@ struct Resolved {
   std::string line;
   std::string yaml;
 };
-Resolved resolve(const std::vector<std::string>& overrides) {
+// As `train` resolves its configuration: a file (if any), then the overrides.
+Resolved resolve_file(const std::string& file, const std::vector<std::string>& overrides) {
   Resolved r;
   ConfigSchema schema;
   bind_train_config(schema, r.config);
+  if (!file.empty()) schema.load_yaml_file(file);
+  const ScheduleRecipe recipe = schedule_recipe_of(schema, r.config, file);
   for (const std::string& o : overrides) schema.apply_override(o);
-  r.line = finish_train_config(r.config, schema);
+  r.line = finish_train_config(r.config, schema, recipe);
   r.yaml = schema.to_yaml();
   return r;
+}
+Resolved resolve(const std::vector<std::string>& overrides) {
+  return resolve_file({}, overrides);
 }
 }  // namespace
 
@@ -149,6 +156,54 @@ TEST_CASE("train config: step schedules scale with the run unless set by hand", 
   CHECK_THROWS_WITH(resolve({"train.schedule_scale=fast"}), Contains("train.schedule_scale"));
   CHECK_THROWS_WITH(resolve({"train.schedule_scale=0"}), Contains("train.schedule_scale"));
   CHECK_THROWS_WITH(resolve({"train.schedule_scale=-1"}), Contains("train.schedule_scale"));
+}
+
+TEST_CASE("train config: a preset's schedules follow a shorter run", "[config]") {
+  const std::string dir = std::string(SPLAT_SOURCE_DIR) + "/configs/";
+  // Every preset states its length, so a short run of it needs only train.iterations.
+  for (const auto& file : std::filesystem::directory_iterator(dir)) {
+    INFO(file.path());
+    const Resolved r = resolve_file(file.path().string(), {"train.iterations=500"});
+    CHECK(r.config.eval_at.back() == 500);
+    CHECK(r.config.densify.until_step <= 500);
+  }
+  // The offload preset's [7000, 30000] at 1000 steps: as the defaults.
+  CHECK(resolve_file(dir + "offload.yaml", {"train.iterations=1000"}).config.eval_at ==
+        std::vector<int>{233, 1000});
+  // The quickstart recipe is written for 3000 steps: at 500 every schedule is a sixth.
+  const Resolved quick = resolve_file(dir + "quickstart.yaml", {"train.iterations=500"});
+  CHECK(quick.config.eval_at == std::vector<int>{167, 500});
+  CHECK(quick.config.densify.from_step == 50);
+  CHECK(quick.config.densify.until_step == 417);
+  CHECK(quick.config.sh_increase_every == 83);
+  CHECK_THAT(quick.line, Contains("factor 0.1667"));
+  // At its own length a recipe is taken as written; a longer run still evaluates its end.
+  const Resolved full = resolve_file(dir + "quickstart.yaml", {});
+  CHECK(full.line.empty());
+  CHECK(full.config.eval_at == std::vector<int>{1000, 3000});
+  const Resolved longer = resolve_file(dir + "quickstart.yaml", {"train.iterations=6000"});
+  CHECK(longer.config.eval_at == std::vector<int>{1000, 3000, 6000});
+  CHECK(longer.config.densify.until_step == 2500);
+  // A key given with --set is still taken as it is.
+  CHECK_THROWS_WITH(
+      resolve_file(dir + "offload.yaml", {"train.iterations=1000", "train.eval_at=[7000]"}),
+      Contains("train.eval_at: step 7000 is after the last step"));
+}
+
+TEST_CASE("train config: a file that does not state its length is taken as written", "[config]") {
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / "splat_schedule_no_length.yaml";
+  {
+    std::ofstream out(file);
+    out << "train:\n  eval_at: [100, 200]\ndensify:\n  until: 150\n";
+  }
+  const Resolved fits = resolve_file(file.string(), {"train.iterations=200"});
+  CHECK(fits.config.eval_at == std::vector<int>{100, 200});
+  CHECK(fits.config.densify.until_step == 150);
+  CHECK(fits.config.densify.from_step == 3);  // unset: the default 500 scaled by 200/30000
+  CHECK_THROWS_WITH(resolve_file(file.string(), {"train.iterations=150"}),
+                    Contains("train.eval_at: step 200 is after the last step"));
+  std::filesystem::remove(file);
 }
 
 // What a run writes as config.yaml: every key once (strict YAML readers such as PyYAML keep only

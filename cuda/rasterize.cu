@@ -38,10 +38,10 @@ __global__ void __launch_bounds__(kBlock)
                              float3 background, float* image, float* final_transmittance,
                              std::uint32_t* contributors) {
   SPLAT_SHARED(SharedBatch, batch);
-  const int tile = blockIdx.y * bins.tiles_x + blockIdx.x;
+  const std::uint32_t tile = bins.band.begin + blockIdx.x;
   const int rank = threadIdx.y * kTile + threadIdx.x;
-  const int x = blockIdx.x * kTile + threadIdx.x;
-  const int y = blockIdx.y * kTile + threadIdx.y;
+  const int x = static_cast<int>(tile % bins.tiles_x) * kTile + threadIdx.x;
+  const int y = static_cast<int>(tile / bins.tiles_x) * kTile + threadIdx.y;
   const bool inside = x < width && y < height;
   const float px = static_cast<float>(x) + 0.5f, py = static_cast<float>(y) + 0.5f;
   const std::uint32_t begin = bins.tile_ranges[tile * 2];
@@ -97,11 +97,11 @@ __global__ void __launch_bounds__(kBlock)
                               DeviceProjectionGrads out) {
   SPLAT_SHARED(SharedBatch, batch);
   SPLAT_SHARED(std::uint32_t, block_last);
-  const int tile = blockIdx.y * bins.tiles_x + blockIdx.x;
+  const std::uint32_t tile = bins.band.begin + blockIdx.x;
   const int rank = threadIdx.y * kTile + threadIdx.x;
   const int lane = rank % 32;
-  const int x = blockIdx.x * kTile + threadIdx.x;
-  const int y = blockIdx.y * kTile + threadIdx.y;
+  const int x = static_cast<int>(tile % bins.tiles_x) * kTile + threadIdx.x;
+  const int y = static_cast<int>(tile / bins.tiles_x) * kTile + threadIdx.y;
   const bool inside = x < width && y < height;
   const float px = static_cast<float>(x) + 0.5f, py = static_cast<float>(y) + 0.5f;
   const std::uint32_t begin = bins.tile_ranges[tile * 2];
@@ -179,8 +179,9 @@ __global__ void __launch_bounds__(kBlock)
   }
 }
 
+// One block per tile of the band.
 dim3 tile_grid(const DeviceTileBins& bins) {
-  return dim3(static_cast<unsigned>(bins.tiles_x), static_cast<unsigned>(bins.tiles_y), 1);
+  return dim3(bins.band.end - bins.band.begin, 1, 1);
 }
 
 }  // namespace
@@ -189,11 +190,21 @@ void launch_rasterize_forward(const DeviceProjection& projected, const DeviceTil
                               int width, int height, const float background[3], float* image,
                               float* final_transmittance, std::uint32_t* contributors,
                               cudaStream_t stream) {
-  if (width <= 0 || height <= 0) return;
+  if (width <= 0 || height <= 0 || bins.band.end <= bins.band.begin) return;
   SPLAT_LAUNCH(rasterize_forward_kernel, tile_grid(bins), dim3(kTile, kTile, 1), 0, stream)
   (projected, bins, width, height, make_float3(background[0], background[1], background[2]), image,
    final_transmittance, contributors);
   SPLAT_CUDA_CHECK_LAUNCH("rasterize_forward_kernel");
+}
+
+void launch_clear_projection_grads(const DeviceProjectionGrads& out, std::uint32_t gaussian_count,
+                                   cudaStream_t stream) {
+  const std::size_t n = gaussian_count;
+  if (n == 0) return;
+  SPLAT_CUDA_CHECK(cudaMemsetAsync(out.mean2d, 0, n * 2 * sizeof(float), stream));
+  SPLAT_CUDA_CHECK(cudaMemsetAsync(out.conic, 0, n * 3 * sizeof(float), stream));
+  SPLAT_CUDA_CHECK(cudaMemsetAsync(out.opacity, 0, n * sizeof(float), stream));
+  SPLAT_CUDA_CHECK(cudaMemsetAsync(out.color, 0, n * 3 * sizeof(float), stream));
 }
 
 void launch_rasterize_backward(const DeviceProjection& projected, const DeviceTileBins& bins,
@@ -201,12 +212,7 @@ void launch_rasterize_backward(const DeviceProjection& projected, const DeviceTi
                                const float* dimage, const float* final_transmittance,
                                const std::uint32_t* contributors, std::uint32_t gaussian_count,
                                const DeviceProjectionGrads& out, cudaStream_t stream) {
-  const std::size_t n = gaussian_count;
-  if (n == 0 || width <= 0 || height <= 0) return;
-  SPLAT_CUDA_CHECK(cudaMemsetAsync(out.mean2d, 0, n * 2 * sizeof(float), stream));
-  SPLAT_CUDA_CHECK(cudaMemsetAsync(out.conic, 0, n * 3 * sizeof(float), stream));
-  SPLAT_CUDA_CHECK(cudaMemsetAsync(out.opacity, 0, n * sizeof(float), stream));
-  SPLAT_CUDA_CHECK(cudaMemsetAsync(out.color, 0, n * 3 * sizeof(float), stream));
+  if (gaussian_count == 0 || width <= 0 || height <= 0 || bins.band.end <= bins.band.begin) return;
   SPLAT_LAUNCH(rasterize_backward_kernel, tile_grid(bins), dim3(kTile, kTile, 1), 0, stream)
   (projected, bins, width, height, make_float3(background[0], background[1], background[2]), dimage,
    final_transmittance, contributors, out);

@@ -12,22 +12,28 @@
 
 namespace splat::cuda {
 
-// The binned view a rasterizer reads: per tile a [begin, end) range into the sorted Gaussian ids.
+// The binned view a rasterizer reads: per tile a [begin, end) range into the sorted Gaussian ids,
+// for the tiles of `band` (the whole image, or the band of it that was binned).
 struct DeviceTileBins {
   const std::uint32_t* tile_ranges;      // tiles x 2
   const std::uint32_t* sorted_gaussian;  // per sorted pair: its Gaussian
   int tiles_x, tiles_y;
+  TileBand band;
 };
 
 // Writes image (height x width x 3), final transmittance and the contributor count (tile entries
-// up to the last one that blended) of every pixel.
+// up to the last one that blended) of every pixel of the band's tiles.
 void launch_rasterize_forward(const DeviceProjection& projected, const DeviceTileBins& bins,
                               int width, int height, const float background[3], float* image,
                               float* final_transmittance, std::uint32_t* contributors,
                               cudaStream_t stream);
 
-// Sets `out` to the gradients of dimage with respect to every Gaussian's 2D mean, conic,
-// opacity and colour (it clears `out` first, then adds with atomics).
+// Zeroes the screen-space gradients of `gaussian_count` Gaussians.
+void launch_clear_projection_grads(const DeviceProjectionGrads& out, std::uint32_t gaussian_count,
+                                   cudaStream_t stream);
+
+// Adds to `out`, with atomics, the gradients of dimage over the band's pixels with respect to
+// every Gaussian's 2D mean, conic, opacity and colour.
 void launch_rasterize_backward(const DeviceProjection& projected, const DeviceTileBins& bins,
                                int width, int height, const float background[3],
                                const float* dimage, const float* final_transmittance,

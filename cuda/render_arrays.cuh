@@ -41,6 +41,12 @@ struct DeviceProjection {
   std::uint32_t* tile_count;  // N: (x1 - x0) * (y1 - y0)
 };
 
+// Consecutive tiles [begin, end) in row-major order: a band of the image the binning and the
+// rasterizer work on at once, or all of it.
+struct TileBand {
+  std::uint32_t begin, end;
+};
+
 // Gradients of the screen-space quantities, gathered from every pixel (N-sized, summed).
 struct DeviceProjectionGrads {
   float* mean2d;   // N x 2

@@ -20,9 +20,17 @@ struct WidenToU64 {
 
 using WidenedCounts = thrust::transform_iterator<WidenToU64, const std::uint32_t*>;
 
+// The tiles of row `ty` of a rectangle [x0, x1) that fall in `band`, as row-major ids.
+__device__ void band_part_of_row(int ty, int x0, int x1, int tiles_x, TileBand band,
+                                 std::uint64_t& first, std::uint64_t& end) {
+  const std::uint64_t row = static_cast<std::uint64_t>(ty) * tiles_x;
+  first = row + x0 > band.begin ? row + x0 : band.begin;
+  end = row + x1 < band.end ? row + x1 : band.end;
+}
+
 __global__ void emit_tile_keys_kernel(const std::int32_t* tile_rect, const float* depth,
                                       const std::uint64_t* pair_end, std::uint32_t count,
-                                      int tiles_x, std::uint64_t* keys,
+                                      int tiles_x, TileBand band, std::uint64_t* keys,
                                       std::uint32_t* gaussian_ids) {
   const std::uint32_t g = blockIdx.x * blockDim.x + threadIdx.x;
   if (g >= count) return;
@@ -32,12 +40,42 @@ __global__ void emit_tile_keys_kernel(const std::int32_t* tile_rect, const float
   // Visible depths are positive (beyond the near plane), and positive floats order like their
   // bit patterns, so the low 32 bits sort front to back.
   const std::uint64_t depth_bits = __float_as_uint(depth[g]);
-  for (int ty = r[1]; ty < r[3]; ++ty)
-    for (int tx = r[0]; tx < r[2]; ++tx, ++k) {
-      const std::uint64_t tile = static_cast<std::uint64_t>(ty) * tiles_x + tx;
+  for (int ty = r[1]; ty < r[3]; ++ty) {
+    std::uint64_t first = 0, end = 0;
+    band_part_of_row(ty, r[0], r[2], tiles_x, band, first, end);
+    for (std::uint64_t tile = first; tile < end; ++tile, ++k) {
       keys[k] = tile << 32 | depth_bits;
       gaussian_ids[k] = g;
     }
+  }
+}
+
+__global__ void tile_pair_histogram_kernel(const std::int32_t* tile_rect, std::uint32_t count,
+                                           int tiles_x, std::uint32_t* row_diff) {
+  const std::uint32_t g = blockIdx.x * blockDim.x + threadIdx.x;
+  if (g >= count) return;
+  const std::int32_t* r = &tile_rect[static_cast<std::size_t>(g) * 4];
+  if (r[2] <= r[0] || r[3] <= r[1]) return;
+  const std::size_t stride = static_cast<std::size_t>(tiles_x) + 1;
+  for (int ty = r[1]; ty < r[3]; ++ty) {
+    atomicAdd(&row_diff[ty * stride + r[0]], 1u);
+    atomicAdd(&row_diff[ty * stride + r[2]], 0xFFFFFFFFu);  // minus one, wrapping
+  }
+}
+
+__global__ void count_band_pairs_kernel(const std::int32_t* tile_rect, std::uint32_t count,
+                                        int tiles_x, TileBand band, std::uint32_t* band_count) {
+  const std::uint32_t g = blockIdx.x * blockDim.x + threadIdx.x;
+  if (g >= count) return;
+  const std::int32_t* r = &tile_rect[static_cast<std::size_t>(g) * 4];
+  std::uint32_t pairs = 0;
+  if (r[2] > r[0] && r[3] > r[1])
+    for (int ty = r[1]; ty < r[3]; ++ty) {
+      std::uint64_t first = 0, end = 0;
+      band_part_of_row(ty, r[0], r[2], tiles_x, band, first, end);
+      if (end > first) pairs += static_cast<std::uint32_t>(end - first);
+    }
+  band_count[g] = pairs;
 }
 
 __global__ void tile_ranges_kernel(const std::uint64_t* sorted_keys, std::uint32_t pairs,
@@ -75,11 +113,30 @@ void launch_scan_tile_counts(const std::uint32_t* tile_count, std::uint64_t* pai
 
 void launch_emit_tile_keys(const std::int32_t* tile_rect, const float* depth,
                            const std::uint64_t* pair_end, std::uint32_t count, int tiles_x,
-                           std::uint64_t* keys, std::uint32_t* gaussian_ids, cudaStream_t stream) {
+                           TileBand band, std::uint64_t* keys, std::uint32_t* gaussian_ids,
+                           cudaStream_t stream) {
   if (count == 0) return;
   SPLAT_LAUNCH(emit_tile_keys_kernel, blocks_for(count), kThreads, 0, stream)
-  (tile_rect, depth, pair_end, count, tiles_x, keys, gaussian_ids);
+  (tile_rect, depth, pair_end, count, tiles_x, band, keys, gaussian_ids);
   SPLAT_CUDA_CHECK_LAUNCH("emit_tile_keys_kernel");
+}
+
+void launch_tile_pair_histogram(const std::int32_t* tile_rect, std::uint32_t count, int tiles_x,
+                                int tiles_y, std::uint32_t* row_diff, cudaStream_t stream) {
+  const std::size_t counters = static_cast<std::size_t>(tiles_y) * (tiles_x + 1);
+  SPLAT_CUDA_CHECK(cudaMemsetAsync(row_diff, 0, counters * sizeof(std::uint32_t), stream));
+  if (count == 0) return;
+  SPLAT_LAUNCH(tile_pair_histogram_kernel, blocks_for(count), kThreads, 0, stream)
+  (tile_rect, count, tiles_x, row_diff);
+  SPLAT_CUDA_CHECK_LAUNCH("tile_pair_histogram_kernel");
+}
+
+void launch_count_band_pairs(const std::int32_t* tile_rect, std::uint32_t count, int tiles_x,
+                             TileBand band, std::uint32_t* band_count, cudaStream_t stream) {
+  if (count == 0) return;
+  SPLAT_LAUNCH(count_band_pairs_kernel, blocks_for(count), kThreads, 0, stream)
+  (tile_rect, count, tiles_x, band, band_count);
+  SPLAT_CUDA_CHECK_LAUNCH("count_band_pairs_kernel");
 }
 
 int tile_key_bits(int tiles) {

@@ -8,12 +8,20 @@
 //   2. launch_emit_tile_keys: pairs in Gaussian order, key = tile << 32 | depth bits.
 //   3. launch_sort_tile_keys: stable radix sort of the keys (ties keep Gaussian order).
 //   4. launch_tile_ranges: [begin, end) of every tile in the sorted pairs.
+//
+// A view with more pairs than the renderer may hold is binned in bands: runs of consecutive
+// tiles (row-major ids) whose pairs fit. launch_tile_pair_histogram counts every tile's pairs;
+// for each band, launch_count_band_pairs replaces step 1's input with the band's share of each
+// Gaussian, and steps 1 to 4 run on the band alone. A tile's list is the same in a band as in
+// the whole view (same pairs, same stable order), so every pixel blends exactly as it would.
 #pragma once
 
 #include <cuda_runtime_api.h>
 
 #include <cstddef>
 #include <cstdint>
+
+#include "cuda/render_arrays.cuh"
 
 namespace splat::cuda {
 
@@ -23,11 +31,23 @@ void launch_scan_tile_counts(const std::uint32_t* tile_count, std::uint64_t* pai
                              std::uint32_t count, void* scratch, std::size_t scratch_bytes,
                              cudaStream_t stream);
 
-// tile_rect: N x 4 (x0, y0, x1, y1); pair_end: step 1's output. Writes keys and Gaussian ids
-// of every pair, tiles of one Gaussian in row-major order.
+// tile_rect: N x 4 (x0, y0, x1, y1); pair_end: step 1's output over the band's counts. Writes
+// keys and Gaussian ids of every pair whose tile is in `band`, tiles of one Gaussian in
+// row-major order.
 void launch_emit_tile_keys(const std::int32_t* tile_rect, const float* depth,
                            const std::uint64_t* pair_end, std::uint32_t count, int tiles_x,
-                           std::uint64_t* keys, std::uint32_t* gaussian_ids, cudaStream_t stream);
+                           TileBand band, std::uint64_t* keys, std::uint32_t* gaussian_ids,
+                           cudaStream_t stream);
+
+// Pairs per tile, as row differences: for tile row y, row_diff[y * (tiles_x + 1) + x] summed over
+// x' <= x (in 32-bit wrap-around arithmetic) is the pair count of tile (x, y). row_diff holds
+// tiles_y * (tiles_x + 1) counters; it is cleared first.
+void launch_tile_pair_histogram(const std::int32_t* tile_rect, std::uint32_t count, int tiles_x,
+                                int tiles_y, std::uint32_t* row_diff, cudaStream_t stream);
+
+// Each Gaussian's pairs with tiles in `band` (the band's step-1 input).
+void launch_count_band_pairs(const std::int32_t* tile_rect, std::uint32_t count, int tiles_x,
+                             TileBand band, std::uint32_t* band_count, cudaStream_t stream);
 
 // Key bits the sort has to look at for an image of `tiles` tiles: 32 depth bits and as many
 // tile bits as the largest tile id needs.

@@ -91,6 +91,28 @@ OffloadEngine::~OffloadEngine() {
   synchronize_all();
 }
 
+ExecutorMetrics OffloadEngine::metrics() const {
+  ExecutorMetrics m = metrics_;
+  const BandedRendering banded = renderer_.banded_rendering();
+  m.banded_views = banded.views;
+  m.tile_bands = banded.bands;
+  return m;
+}
+
+// Said once a run: a view with more tile pairs than the budget left the renderer still trains
+// exactly, but sorts and rasterizes in several passes.
+void OffloadEngine::note_banded_rendering(const std::string& camera) {
+  if (banding_noted_) return;
+  const BandedRendering banded = renderer_.banded_rendering();
+  if (banded.views == 0) return;
+  banding_noted_ = true;
+  log_info("camera ", camera, " has ", banded.most_pairs, " Gaussian-tile pairs, more than the ",
+           banded.pair_limit,
+           " the budget leaves the renderer: views like it render in bands of tiles, the same "
+           "result in more passes (offload.banded_views in metrics.json counts them; a larger "
+           "offload.gpu_budget avoids it)");
+}
+
 void OffloadEngine::synchronize_all() noexcept {
   for (Stream* s : {static_cast<Stream*>(&gather_worker_), copy_.get(), copy_back_.get(), &compute_,
                     static_cast<Stream*>(&adam_worker_)}) {
@@ -262,6 +284,7 @@ void OffloadEngine::run_step(const BatchRequest& r, const BatchPlan& plan, int k
       renderer_.forward(working_set_.params(count), r.source->camera(view), r.active_sh_degree,
                         r.background, working_set_order_keys());
     });
+    note_banded_rendering(names[schedule.order[k]]);
   }
   // The next rows start crossing while this camera's loss and backward run (both incoming
   // halves are free: this camera's chunks have landed).

@@ -94,7 +94,7 @@ class OffloadEngine final : public BatchExecutor {
   // In place on the store: no host copy of the model is made.
   DensifyReport densify(DensificationStrategy& strategy, int step,
                         TrainableGaussians& host) override;
-  ExecutorMetrics metrics() const override { return metrics_; }
+  ExecutorMetrics metrics() const override;
 
   const OffloadPlan& plan() const { return plan_; }
   const BudgetNeed& need() const { return need_; }
@@ -149,6 +149,9 @@ class OffloadEngine final : public BatchExecutor {
   VisibilitySurvey survey_cameras(std::size_t survey_tests) const;
   BudgetNeed need_from(const VisibilitySurvey& survey) const;
   void allocate();
+  // The renderer's workspaces for a working set of `capacity` rows, its pairs capped there.
+  void reserve_render_workspaces(std::size_t capacity);
+  void note_banded_rendering(const std::string& camera);
   void refresh_culling(const std::uint32_t* ids, std::size_t count);
   // A row's culling radius: its footprint's, or under deferred Adam the drifting sphere's that
   // also bounds the steps it has not taken yet (offload/deferred_drift.hpp).
@@ -222,7 +225,8 @@ class OffloadEngine final : public BatchExecutor {
   ResidencyMap residency_;
   OffloadPlan plan_;
   BudgetNeed need_;
-  bool plan_shown_ = false;  // printed at the first batch after a model was pushed or loaded
+  bool plan_shown_ = false;     // printed at the first batch after a model was pushed or loaded
+  bool banding_noted_ = false;  // a view rendered in bands was reported
   int completed_step_ = 0;
 
   // Uploads and downloads on separate copy streams: the next camera's rows must not queue behind

@@ -92,16 +92,25 @@ void OffloadEngine::allocate() {
   pinned(host_statistics_, capacity * 3 * sizeof(float));
   rows_->reserve(device_culled(), plan_.chunk_rows);
   residency_ = ResidencyMap(capacity);
-  if (options_.render_pairs_per_row > 0) {
-    // Each renderer workspace in one piece next to the engine's blocks, rather than grown view
-    // by view into whatever holes the arena has.
+  if (options_.render_pairs_per_row > 0) reserve_render_workspaces(capacity);
+}
+
+// Each renderer workspace in one piece next to the engine's blocks, rather than grown view by
+// view into whatever holes the arena has. The pair workspace is then all a view gets: one with
+// more pairs renders in bands of tiles (the renderer's own fallback), so no view can run the
+// arena out mid-batch, after CPU Adam has already moved some rows.
+void OffloadEngine::reserve_render_workspaces(std::size_t capacity) {
+  // The plan's share is affine in the rows and the layouts only nearly so: at full capacity
+  // the planned pairs may not fit beside the rest. Fewer pairs are fine down to one per row,
+  // which still holds any view of the working set (a tile pairs with each Gaussian once).
+  for (std::size_t pairs_per_row = options_.render_pairs_per_row;; pairs_per_row /= 2) {
     try {
       renderer_.reserve_workspaces(capacity, options_.render_width, options_.render_height,
-                                   capacity * options_.render_pairs_per_row);
+                                   std::max<std::size_t>(capacity * pairs_per_row, 1));
+      return;
     } catch (const Error&) {
-      // The plan's share is affine in the rows and the layouts only nearly so: at full capacity
-      // they may not fit at once. Views then take what they need as they come.
       renderer_.release_workspaces();
+      if (pairs_per_row <= 1) throw;
     }
   }
 }

@@ -89,6 +89,9 @@ struct ExecutorMetrics {
     std::size_t largest_visible = 0, planned_gaussians = 0;
     std::string largest_camera;
   } plan;
+  // Views (training and evaluation) whose tile pairs outgrew the renderer's share of the budget
+  // and were rendered in bands of tiles, and those bands together.
+  std::size_t banded_views = 0, tile_bands = 0;
   std::size_t images = 0;  // training views rendered
   std::size_t batches = 0;
   struct Seconds {

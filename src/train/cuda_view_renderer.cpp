@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "core/buffer.hpp"
 #include "core/cuda_check.hpp"
@@ -167,10 +168,22 @@ struct CudaViewRenderer::State {
   float background[3] = {0, 0, 0};
   const float* image = nullptr;
   int tiles_x = 0, tiles_y = 0;
-  std::uint32_t pair_count = 0;
+  std::uint32_t pair_count = 0;  // of the whole view
   cuda::DeviceProjection projected{};
+  const std::uint64_t* pair_end = nullptr;  // the scan of the binned counts (projection block)
   cuda::DeviceTileBins bins{};
   const std::uint64_t* sorted_keys = nullptr;  // null when no pair was emitted
+  // The bands of the last forward (one: the whole image) with their pair counts, and the one
+  // whose pairs the pair arrays hold.
+  std::vector<cuda::TileBand> bands;
+  std::vector<std::uint32_t> band_pairs;
+  std::size_t binned_band = 0;
+
+  // The most pairs binned at once (reserve_workspaces sets it; unlimited otherwise), and the
+  // views that needed more.
+  std::size_t pair_limit = std::numeric_limits<std::size_t>::max();
+  std::size_t views_in_bands = 0, band_passes = 0, most_banded_pairs = 0;
+  Buffer histogram_readback;  // pinned: the per-tile pair counts of a view binned in bands
   float* final_transmittance = nullptr;
   std::uint32_t* contributors = nullptr;
   float* dimage = nullptr;
@@ -216,25 +229,105 @@ struct CudaViewRenderer::State {
     SPLAT_REQUIRE(total < std::numeric_limits<std::uint32_t>::max(), "tile binning: ", total,
                   " Gaussian-tile pairs exceed the 32-bit index range");
     pair_count = static_cast<std::uint32_t>(total);
-    bin(pair_end);
+    this->pair_end = pair_end;
+    const auto tile_count = static_cast<std::uint32_t>(tiles_x * tiles_y);
+    if (total <= pair_limit) {
+      bands = {{0, tile_count}};
+      band_pairs = {pair_count};
+    } else {
+      split_into_bands(total);
+    }
+    bin_band(0);
   }
 
-  void bin(const std::uint64_t* pair_end) {
-    const PairLayout l(pair_count);
+  // Bands of consecutive tiles, each with at most pair_limit pairs, from the per-tile counts.
+  void split_into_bands(std::uint64_t total) {
+    const std::size_t stride = static_cast<std::size_t>(tiles_x) + 1;
+    const std::size_t counters = stride * tiles_y;  // within the tile-range block (2 per tile)
+    auto* row_diff = static_cast<std::uint32_t*>(reserve_tile_ranges());
+    cuda::launch_tile_pair_histogram(projected.tile_rect, gaussians.count, tiles_x, tiles_y,
+                                     row_diff, native);
+    if (histogram_readback.bytes() < counters * sizeof(std::uint32_t)) {
+      histogram_readback = Buffer();
+      histogram_readback =
+          Buffer::allocate(backend, MemorySpace::PinnedHost, counters * sizeof(std::uint32_t));
+    }
+    SPLAT_CUDA_CHECK(cudaMemcpyAsync(histogram_readback.data(), row_diff,
+                                     counters * sizeof(std::uint32_t), cudaMemcpyDeviceToHost,
+                                     native));
+    SPLAT_CUDA_CHECK(cudaStreamSynchronize(native));
+    const auto* diff = static_cast<const std::uint32_t*>(histogram_readback.data());
+    bands.clear();
+    band_pairs.clear();
+    std::uint64_t in_band = 0, seen = 0;
+    std::uint32_t band_begin = 0;
+    for (int ty = 0; ty < tiles_y; ++ty) {
+      std::uint32_t tile_pairs = 0;  // row prefix of the differences, wrapping like the GPU's
+      for (int tx = 0; tx < tiles_x; ++tx) {
+        tile_pairs += diff[ty * stride + tx];
+        const auto tile = static_cast<std::uint32_t>(ty * tiles_x + tx);
+        // A tile holds at most one pair per Gaussian, so a limit of at least the view's
+        // Gaussians always finds bands (the offload engine's limit covers its working set).
+        SPLAT_REQUIRE(tile_pairs <= pair_limit, "tile binning: tile ", tile, " of a view of ",
+                      gaussians.count, " Gaussians holds ", tile_pairs,
+                      " Gaussian-tile pairs, more than the renderer's ", pair_limit,
+                      " at once (it needs at least one per Gaussian of the view)");
+        if (in_band + tile_pairs > pair_limit) {
+          bands.push_back({band_begin, tile});
+          band_pairs.push_back(static_cast<std::uint32_t>(in_band));
+          band_begin = tile;
+          in_band = 0;
+        }
+        in_band += tile_pairs;
+        seen += tile_pairs;
+      }
+    }
+    bands.push_back({band_begin, static_cast<std::uint32_t>(tiles_x * tiles_y)});
+    band_pairs.push_back(static_cast<std::uint32_t>(in_band));
+    SPLAT_REQUIRE(seen == total, "tile binning: the per-tile counts sum to ", seen,
+                  " pairs, the per-Gaussian counts to ", total);
+    ++views_in_bands;
+    band_passes += bands.size();
+    most_banded_pairs = std::max<std::size_t>(most_banded_pairs, total);
+  }
+
+  void* reserve_tile_ranges() {
+    return tiles.reserve(static_cast<std::size_t>(tiles_x) * tiles_y * 2 * sizeof(std::uint32_t));
+  }
+
+  // Emits, sorts and delimits the pairs of band `b` into the pair arrays.
+  void bin_band(std::size_t b) {
+    const cuda::TileBand band = bands[b];
+    const std::uint32_t band_pair_count = band_pairs[b];
+    const std::uint32_t count = gaussians.count;
+    if (bands.size() > 1) {
+      // The band's share of each Gaussian's pairs, scanned in place of the whole view's.
+      cuda::launch_count_band_pairs(projected.tile_rect, count, tiles_x, band, projected.tile_count,
+                                    native);
+      const std::size_t scan_bytes = cuda::scan_tile_counts_scratch_bytes(count);
+      cuda::launch_scan_tile_counts(projected.tile_count, const_cast<std::uint64_t*>(pair_end),
+                                    count, cub_scratch(scan_scratch, scan_bytes), scan_bytes,
+                                    native);
+    }
+    const PairLayout l(band_pair_count);
     void* block = pairs.reserve(l.layout.total());
     poison_block(block, l.layout.total());
     auto* keys = at_offset<std::uint64_t>(block, l.keys);
-    auto* sorted_keys = at_offset<std::uint64_t>(block, l.sorted_keys);
+    auto* sorted = at_offset<std::uint64_t>(block, l.sorted_keys);
     auto* ids = at_offset<std::uint32_t>(block, l.ids);
     auto* sorted_ids = at_offset<std::uint32_t>(block, l.sorted_ids);
     const int tile_count = tiles_x * tiles_y;
-    cuda::launch_emit_tile_keys(projected.tile_rect, projected.depth, pair_end, gaussians.count,
-                                tiles_x, keys, ids, native);
-    const std::size_t sort_bytes = cuda::sort_tile_keys_scratch_bytes(pair_count, tile_count);
-    cuda::launch_sort_tile_keys(keys, sorted_keys, ids, sorted_ids, pair_count, tile_count,
+    cuda::launch_emit_tile_keys(projected.tile_rect, projected.depth, pair_end, count, tiles_x,
+                                band, keys, ids, native);
+    const std::size_t sort_bytes = cuda::sort_tile_keys_scratch_bytes(band_pair_count, tile_count);
+    cuda::launch_sort_tile_keys(keys, sorted, ids, sorted_ids, band_pair_count, tile_count,
                                 cub_scratch(sort_scratch, sort_bytes), sort_bytes, native);
-    bins.sorted_gaussian = sorted_ids;
-    this->sorted_keys = sorted_keys;
+    auto* ranges = static_cast<std::uint32_t*>(reserve_tile_ranges());
+    cuda::launch_tile_ranges(band_pair_count > 0 ? sorted : nullptr, band_pair_count, tile_count,
+                             ranges, native);
+    bins = {ranges, sorted_ids, tiles_x, tiles_y, band};
+    sorted_keys = band_pair_count > 0 ? sorted : nullptr;
+    binned_band = b;
   }
 };
 
@@ -317,15 +410,18 @@ void CudaViewRenderer::render_to(const GaussianArrays& p, const PinholeCamera& c
   s.tiles_x = tiles_across(camera.width);
   s.tiles_y = tiles_across(camera.height);
 
+  const auto tile_count = static_cast<std::uint32_t>(s.tiles_x * s.tiles_y);
   s.sorted_keys = nullptr;
-  s.bins = {nullptr, nullptr, s.tiles_x, s.tiles_y};
+  s.bins = {nullptr, nullptr, s.tiles_x, s.tiles_y, {0, tile_count}};
+  s.bands = {{0, tile_count}};
+  s.band_pairs = {0};
+  s.binned_band = 0;
   s.project(n);
-
-  const int tile_count = s.tiles_x * s.tiles_y;
-  auto* ranges = static_cast<std::uint32_t*>(
-      s.tiles.reserve(static_cast<std::size_t>(tile_count) * 2 * sizeof(std::uint32_t)));
-  cuda::launch_tile_ranges(s.sorted_keys, s.pair_count, tile_count, ranges, s.native);
-  s.bins.tile_ranges = ranges;
+  if (n == 0) {  // no pairs: every tile's range is empty
+    auto* ranges = static_cast<std::uint32_t*>(s.reserve_tile_ranges());
+    cuda::launch_tile_ranges(nullptr, 0, static_cast<int>(tile_count), ranges, s.native);
+    s.bins.tile_ranges = ranges;
+  }
 
   const PixelLayout l(static_cast<std::size_t>(camera.width) * camera.height);
   void* block = s.per_pixel.reserve(l.layout.total());
@@ -333,8 +429,11 @@ void CudaViewRenderer::render_to(const GaussianArrays& p, const PinholeCamera& c
   s.final_transmittance = at_offset<float>(block, l.transmittance);
   s.contributors = at_offset<std::uint32_t>(block, l.contributors);
   s.dimage = at_offset<float>(block, l.dimage);
-  cuda::launch_rasterize_forward(s.projected, s.bins, camera.width, camera.height, s.background,
-                                 image, s.final_transmittance, s.contributors, s.native);
+  for (std::size_t b = 0; b < s.bands.size(); ++b) {
+    if (b != s.binned_band) s.bin_band(b);
+    cuda::launch_rasterize_forward(s.projected, s.bins, camera.width, camera.height, s.background,
+                                   image, s.final_transmittance, s.contributors, s.native);
+  }
 }
 
 LossValue CudaViewRenderer::loss_against(const float* target, float ssim_weight) {
@@ -374,9 +473,16 @@ void CudaViewRenderer::backward_from(const float* dimage, const GaussianArrays& 
   const cuda::DeviceProjectionGrads d2d{
       at_offset<float>(block, l.mean2d), at_offset<float>(block, l.conic),
       at_offset<float>(block, l.opacity), at_offset<float>(block, l.color)};
-  cuda::launch_rasterize_backward(s.projected, s.bins, s.camera.width, s.camera.height,
-                                  s.background, dimage, s.final_transmittance, s.contributors,
-                                  s.gaussians.count, d2d, s.native);
+  cuda::launch_clear_projection_grads(d2d, s.gaussians.count, s.native);
+  // The band still binned first, then the others binned again (last to first).
+  const std::size_t still_binned = s.binned_band;
+  for (std::size_t k = 0; k < s.bands.size(); ++k) {
+    const std::size_t b = (still_binned + s.bands.size() - k) % s.bands.size();
+    if (b != s.binned_band) s.bin_band(b);
+    cuda::launch_rasterize_backward(s.projected, s.bins, s.camera.width, s.camera.height,
+                                    s.background, dimage, s.final_transmittance, s.contributors,
+                                    s.gaussians.count, d2d, s.native);
+  }
   const cuda::DeviceGaussianGrads grads{g.means, g.log_scales, g.rotations, g.opacity_logits, g.sh};
   cuda::launch_project_gaussians_backward(s.gaussians, s.camera, s.active_sh_degree, s.projected,
                                           d2d, grads, screen_grad, radii, s.native);
@@ -411,6 +517,19 @@ const float* CudaViewRenderer::image_gradient() const {
 std::size_t CudaViewRenderer::pair_count() const {
   return state_->pair_count;
 }
+std::size_t CudaViewRenderer::band_count() const {
+  return state_->bands.size();
+}
+void CudaViewRenderer::set_pair_limit(std::size_t pairs) {
+  SPLAT_REQUIRE(pairs > 0, "the renderer needs room for at least one Gaussian-tile pair");
+  state_->pair_limit = pairs;
+}
+BandedRendering CudaViewRenderer::banded_rendering() const {
+  const State& s = *state_;
+  return {s.views_in_bands, s.band_passes,
+          s.pair_limit == std::numeric_limits<std::size_t>::max() ? 0 : s.pair_limit,
+          s.most_banded_pairs};
+}
 void CudaViewRenderer::set_poison_outputs(bool poison) {
   state_->poison = poison;
 }
@@ -420,6 +539,7 @@ void CudaViewRenderer::release_workspaces() {
   for (GrowingDeviceBuffer* b : s.workspaces()) b->release();
   s.image = nullptr;  // the last render went with its buffer
   s.have_image_gradient = false;
+  s.pair_limit = std::numeric_limits<std::size_t>::max();
 }
 
 void CudaViewRenderer::reserve_workspaces(std::size_t rows, int width, int height,
@@ -428,6 +548,7 @@ void CudaViewRenderer::reserve_workspaces(std::size_t rows, int width, int heigh
   const auto needs = workspace_needs(rows, width, height, pairs);
   const auto buffers = s.workspaces();
   for (std::size_t i = 0; i < buffers.size(); ++i) buffers[i]->reserve(needs[i]);
+  s.pair_limit = std::max<std::size_t>(pairs, 1);
 }
 
 std::size_t cuda_render_workspace_bytes(std::size_t rows, int width, int height,

@@ -31,6 +31,7 @@ class CudaViewRenderer final : public ViewRenderer {
   ImageQuality quality(const ViewImage& truth) override;
   void release_workspaces() override;
   void reserve_workspaces(std::size_t rows, int width, int height, std::size_t pairs) override;
+  BandedRendering banded_rendering() const override;
 
   // The same on caller-owned device images (height x width x 3), for tests and benchmarks.
   void render_to(const GaussianArrays& params, const PinholeCamera& camera, int active_sh_degree,
@@ -48,7 +49,11 @@ class CudaViewRenderer final : public ViewRenderer {
   const float* final_transmittance() const;
   const std::uint32_t* contributors() const;
   const float* image_gradient() const;
-  std::size_t pair_count() const;
+  std::size_t pair_count() const;  // of the whole view
+  std::size_t band_count() const;  // the bands the last view was binned in (1: all at once)
+  // The most Gaussian-tile pairs binned at once, without reserving them (reserve_workspaces
+  // sets it too; release_workspaces lifts it).
+  void set_pair_limit(std::size_t pairs);
   // Fills every workspace array the next forward must write with 0xFF bytes (NaN for floats),
   // so a test sees any element the kernels leave unwritten.
   void set_poison_outputs(bool poison);

@@ -92,8 +92,8 @@ class CpuRenderBackend final : public RenderBackend {
 // planned for. An assumption, not a bound: trained scenes average a few 16x16 tiles per
 // Gaussian, and few large Gaussians on a small image (random initialisation) about 3 pairs per
 // working-set row at lego's 100x100 (culling keeps rows that get a screen radius but few tiles).
-// A view needing more pairs than the working set's share is refused by the arena, naming the
-// camera, the budget and offload.gpu_budget.
+// An assumption of speed only: a view needing more pairs than the working set's share renders
+// in bands of tiles within it (CudaViewRenderer), the same result in more passes.
 constexpr std::size_t kPlannedPairsPerRow = 8;
 
 // The renderer's share of an offload arena as the planner takes it: a fixed part (per pixel

@@ -119,6 +119,8 @@ nlohmann::json offload_json(const ExecutorMetrics& m, double train_seconds, int 
           {"culling_visible_rows", m.culling_visible_rows},
           {"touched_rows", m.touched_rows},
           {"touched_chunk_rows", m.touched_chunk_rows},
+          {"banded_views", m.banded_views},
+          {"tile_bands", m.tile_bands},
           {"d2h_bytes_lower_bound", m.d2h_bytes_lower_bound},
           // Achieved: bytes over the time the copy stream spent on them (chunk copies, each
           // timed from start to completion on the stream).

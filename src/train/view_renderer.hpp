@@ -11,6 +11,15 @@
 
 namespace splat {
 
+// Views whose Gaussian-tile pairs outgrew the renderer's pair workspace (see
+// ViewRenderer::reserve_workspaces) and were rendered in bands of tiles.
+struct BandedRendering {
+  std::size_t views = 0;       // views binned in more than one band
+  std::size_t bands = 0;       // the bands of those views, together
+  std::size_t pair_limit = 0;  // pairs binned at once (0: no limit)
+  std::size_t most_pairs = 0;  // the most pairs one of those views had
+};
+
 // Views of the parameter arrays (the GaussianModel layout) or of gradients shaped like them.
 struct GaussianArrays {
   float* means;
@@ -63,9 +72,15 @@ class ViewRenderer {
   virtual void release_workspaces() {}
   // Takes now what a view of `rows` Gaussians, `pairs` Gaussian-tile pairs and width x height
   // pixels needs, so an arena the offload engine has just laid out holds each workspace in one
-  // piece (growing later, view by view, leaves holes between the engine's blocks). Arena
-  // workspaces only; a renderer without them does nothing.
+  // piece (growing later, view by view, leaves holes between the engine's blocks), and never
+  // holds more pairs than that: a view with more is binned and rasterized in bands of tiles,
+  // each within `pairs` (the same image and gradients, at the cost of a sort per band). `pairs`
+  // of at least `rows` is enough for any view of `rows` Gaussians. Arena workspaces only; a
+  // renderer without them does nothing.
   virtual void reserve_workspaces(std::size_t rows, int width, int height, std::size_t pairs) {}
+  // How many views so far needed more pairs than the reserved workspace held, and the bands they
+  // were rendered in (all zero for renderers without a pair workspace).
+  virtual BandedRendering banded_rendering() const { return {}; }
 };
 
 }  // namespace splat

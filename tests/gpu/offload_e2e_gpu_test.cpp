@@ -18,9 +18,12 @@
 #include <string>
 #include <vector>
 
+#include "core/device_arena.hpp"
 #include "io/checkpoint.hpp"
+#include "offload/budget_need.hpp"
 #include "shared_data.hpp"
 #include "temp_dir.hpp"
+#include "train/budget_report.hpp"
 #include "train/training_run.hpp"
 
 using namespace splat;
@@ -231,4 +234,39 @@ TEST_CASE("cuda offload: a short run on a tiny scene equals resident", "[gpu]") 
                         "scheduler.order=sampled", "offload.culling=" + culling})));
   check_same_model(final_state(dir.path() / "resident").gaussians,
                    final_state(dir.path() / "offload").gaussians);
+}
+
+// The plan reserves the renderer 8 Gaussian-tile pairs per working-set row. Forty large random
+// Gaussians on 100x100 images cover about 35 of the 49 tiles each, so at the plan's minimum
+// budget most views have three times the pairs reserved for them. They render in bands of tiles
+// (the run is not refused mid-batch, and the budget holds), and train as a run with room for
+// every pair does.
+TEST_CASE("cuda offload: views with more tile pairs than planned train at the plan's minimum",
+          "[gpu]") {
+  const test::TempDir dir("splat-gpu-bands");
+  std::vector<std::string> overrides = {
+      "data.resolution=8",  "train.iterations=6",         "train.eval_at=[6]",
+      "train.batch_size=2", "model.random_init_count=40", "model.sh_degree=1",
+      "mode=offload",       "optimizer.untouched=dense",  "scheduler.order=sampled"};
+  TrainRunOptions planned = run_options(dir.path() / "minimum", overrides);
+  const DatasetPlan plan = plan_dataset(kLego, "", planned.overrides, "");
+  std::size_t minimum = 0;
+  for (const ModePlan& m : plan.report.modes)
+    if (m.mode == "offload") minimum = m.minimum_budget;
+  REQUIRE(minimum > 0);
+  planned.overrides.push_back("offload.gpu_budget=" + format_budget(minimum));
+  const TrainRunResult at_minimum = run_training(planned);
+  const auto banded = metrics_of(dir.path() / "minimum")["offload"];
+  CHECK(banded["banded_views"].get<std::size_t>() > 0);
+  CHECK(banded["tile_bands"].get<std::size_t>() > 2 * banded["banded_views"].get<std::size_t>());
+  // The arena takes the budget in whole blocks of its alignment.
+  check_budget_kept(dir.path() / "minimum",
+                    minimum / DeviceArena::kAlignment * DeviceArena::kAlignment);
+
+  overrides.push_back("offload.gpu_budget=64MiB");  // every view's pairs at once
+  const TrainRunResult roomy = run_training(run_options(dir.path() / "roomy", overrides));
+  CHECK(metrics_of(dir.path() / "roomy")["offload"]["banded_views"].get<std::size_t>() == 0);
+  check_same_model(final_state(dir.path() / "roomy").gaussians,
+                   final_state(dir.path() / "minimum").gaussians);
+  CHECK(std::abs(at_minimum.test_psnr - roomy.test_psnr) < 0.05);
 }

@@ -21,6 +21,7 @@
 #include "train/cuda_view_renderer.hpp"
 
 using namespace splat;
+using Catch::Matchers::Contains;
 using test::from_device;
 using test::poisoned;
 using test::random_scene;
@@ -114,8 +115,10 @@ const char* const kGradNames[5] = {"dL/dmeans", "dL/dlog_scales", "dL/drotations
 
 // Renders, takes the loss and the gradients on both backends and compares every output.
 // `backward_from_reference_dimage` isolates the renderer's backward from the loss's.
+// `pair_limit` > 0 caps the pairs binned at once, so the view renders in bands of tiles.
 void compare_with_cpu(const RandomScene<float>& scene, int active, const float background[3],
-                      unsigned target_seed, bool backward_from_reference_dimage = true) {
+                      unsigned target_seed, bool backward_from_reference_dimage = true,
+                      std::size_t pair_limit = 0) {
   const int w = scene.camera.width, h = scene.camera.height;
   const std::size_t pixels = std::size_t(w) * h, n = scene.count;
   const auto target = random_target(pixels * 3, target_seed);
@@ -126,6 +129,7 @@ void compare_with_cpu(const RandomScene<float>& scene, int active, const float b
   auto stream = backend.create_stream();
   CudaViewRenderer renderer(backend, arena, *stream);
   renderer.set_poison_outputs(true);
+  if (pair_limit > 0) renderer.set_pair_limit(pair_limit);
   DeviceArrays params = upload_params(arena, *stream, scene);
   DeviceArrays grads = zero_grads(arena, *stream, scene);
   Buffer target_device = to_device(arena, *stream, target);
@@ -142,6 +146,12 @@ void compare_with_cpu(const RandomScene<float>& scene, int active, const float b
   const std::size_t pixel_outliers = std::max<std::size_t>(2, pixels / 5000);
   CHECK(std::abs(double(renderer.pair_count()) - double(want.pairs)) <=
         double(4 * gaussian_outliers));
+  if (pair_limit > 0) {
+    INFO(renderer.pair_count() << " pairs, at most " << pair_limit << " at once");
+    CHECK(renderer.pair_count() > pair_limit);  // the case is meant to need bands
+    CHECK(renderer.band_count() >= (renderer.pair_count() + pair_limit - 1) / pair_limit);
+    CHECK(renderer.banded_rendering().views == (renderer.band_count() > 1 ? 1u : 0u));
+  }
   require_close("image", from_device<float>(*stream, image.data(), pixels * 3), want.image,
                 kImageTolerance, pixel_outliers);
   require_close("final transmittance",
@@ -364,4 +374,96 @@ TEST_CASE("cuda renderer: reserved workspaces cover a view within their size", "
   CHECK(arena.in_use() - before == reserved);
   renderer.release_workspaces();
   CHECK(arena.in_use() == before);
+}
+
+// A view with more Gaussian-tile pairs than the renderer may bin at once (the offload engine
+// reserves a pair workspace for its working set and never grows it) renders in bands of tiles:
+// the same per-tile lists in the same order, so the same image bit for bit, and the same
+// gradients up to the order of float atomics.
+TEST_CASE("cuda renderer: views with more pairs than the limit render in bands", "[gpu]") {
+  // Large Gaussians on a small image: many pairs per Gaussian, several batches per tile.
+  auto scene = random_scene<float>(110, 700, 100, 76, 2, 0.9f);
+  for (float& s : scene.log_scales) s += 0.8f;
+  const std::size_t n = scene.count;
+  // Against the CPU reference, at limits from about half the view's 5665 pairs down to one per
+  // Gaussian (the
+  // least any view of n Gaussians can need: a tile holds each Gaussian at most once).
+  for (std::size_t limit : {std::size_t{3000}, n * 2, n}) {
+    INFO("pair limit " << limit);
+    compare_with_cpu(scene, 2, kGrey, 111, true, limit);
+  }
+  compare_with_cpu(scene, 2, kGrey, 112, false, n);  // the loss's own dL/dimage
+
+  // Against the same renderer binning everything at once.
+  const int w = scene.camera.width, h = scene.camera.height;
+  const std::size_t pixels = std::size_t(w) * h;
+  CudaBackend backend(0);
+  DeviceArena arena(backend, std::size_t(256) << 20);
+  auto stream = backend.create_stream();
+  const ViewImage truth{w, h, random_target(pixels * 3, 113)};
+  struct Outputs {
+    std::vector<float> image, final_T;
+    std::vector<std::uint32_t> contributors;
+    std::array<std::vector<float>, 5> grads;
+    std::vector<float> screen_grad, radii;
+    std::size_t bands = 0;
+  };
+  auto run = [&](std::size_t limit, bool reserve) {
+    CudaViewRenderer renderer(backend, arena, *stream);
+    renderer.set_poison_outputs(true);
+    DeviceArrays params = upload_params(arena, *stream, scene);
+    DeviceArrays grads = zero_grads(arena, *stream, scene);
+    Buffer screen_grad = poisoned(arena, *stream, n * 2 * 4);
+    Buffer radii = poisoned(arena, *stream, n * 4);
+    // Reserved as the offload engine does: the pair workspace is never grown past `limit`.
+    if (reserve) renderer.reserve_workspaces(n, w, h, limit);
+    if (!reserve && limit > 0) renderer.set_pair_limit(limit);
+    const std::size_t allocations = arena.live_allocations();
+    renderer.forward(params.view(n, 2), scene.camera, 2, kGrey, nullptr);
+    renderer.loss(truth, kSsimWeight);
+    renderer.backward(grads.view(n, 2), screen_grad.as<float>(), radii.as<float>());
+    ViewImage image;
+    renderer.read_image(image);
+    if (reserve) CHECK(arena.live_allocations() == allocations);
+    Outputs o;
+    o.image = image.rgb;
+    o.final_T = from_device<float>(*stream, renderer.final_transmittance(), pixels);
+    o.contributors = from_device<std::uint32_t>(*stream, renderer.contributors(), pixels);
+    for (int a = 0; a < 5; ++a)
+      o.grads[a] =
+          from_device<float>(*stream, grads.arrays[a].data(), grads.arrays[a].count<float>());
+    o.screen_grad = from_device<float>(*stream, screen_grad.data(), n * 2);
+    o.radii = from_device<float>(*stream, radii.data(), n);
+    o.bands = renderer.band_count();
+    return o;
+  };
+  const Outputs whole = run(0, false);
+  CHECK(whole.bands == 1);
+  for (const bool reserve : {false, true}) {
+    INFO((reserve ? "reserved" : "limited") << " to one pair per Gaussian");
+    const Outputs banded = run(n, reserve);
+    CHECK(banded.bands > 2);
+    CHECK(banded.image == whole.image);
+    CHECK(banded.final_T == whole.final_T);
+    CHECK(banded.contributors == whole.contributors);
+    CHECK(banded.radii == whole.radii);
+    require_close("screen-space gradient", banded.screen_grad, whole.screen_grad,
+                  kGradientTolerance);
+    for (int a = 0; a < 5; ++a)
+      require_close(kGradNames[a], banded.grads[a], whole.grads[a], kGradientTolerance);
+  }
+}
+
+TEST_CASE("cuda renderer: a tile with more pairs than the limit is a clear error", "[gpu]") {
+  auto scene = random_scene<float>(120, 50, 32, 32, 1);
+  for (float& s : scene.log_scales) s = 0.5f;  // every Gaussian covers every tile
+  CudaBackend backend(0);
+  DeviceArena arena(backend, std::size_t(64) << 20);
+  auto stream = backend.create_stream();
+  CudaViewRenderer renderer(backend, arena, *stream);
+  DeviceArrays params = upload_params(arena, *stream, scene);
+  renderer.set_pair_limit(scene.count - 1);
+  CHECK_THROWS_WITH(renderer.forward(params.view(scene.count, 1), scene.camera, 1, kGrey, nullptr),
+                    Contains("more than the renderer's") && Contains("at least one per Gaussian"));
+  CHECK_THROWS_WITH(renderer.set_pair_limit(0), Contains("at least one"));
 }

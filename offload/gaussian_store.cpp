@@ -34,6 +34,7 @@ std::size_t GaussianStore::block_offset(ParamGroup group, ParamState state) cons
 }
 
 void GaussianStore::resize(std::size_t rows) {
+  finish_read_ahead();
   const std::size_t needed = (rows + chunk_rows_ - 1) / chunk_rows_;
   while (chunks_.size() < needed) {
     Chunk chunk;
@@ -77,14 +78,16 @@ const float* GaussianStore::row(ParamGroup group, ParamState state, std::size_t 
 }
 
 std::int32_t& GaussianStore::adam_steps(std::size_t index) {
-  auto* base = reinterpret_cast<std::int32_t*>(chunk_data(index / chunk_rows_, true) +
-                                               3 * (kGeometryWidth + appearance_width_) * chunk_rows_);
+  auto* base =
+      reinterpret_cast<std::int32_t*>(chunk_data(index / chunk_rows_, true) +
+                                      3 * (kGeometryWidth + appearance_width_) * chunk_rows_);
   return base[index % chunk_rows_];
 }
 
 std::int32_t GaussianStore::adam_steps(std::size_t index) const {
-  const auto* base = reinterpret_cast<const std::int32_t*>(
-      chunk_data(index / chunk_rows_, false) + 3 * (kGeometryWidth + appearance_width_) * chunk_rows_);
+  const auto* base =
+      reinterpret_cast<const std::int32_t*>(chunk_data(index / chunk_rows_, false) +
+                                            3 * (kGeometryWidth + appearance_width_) * chunk_rows_);
   return base[index % chunk_rows_];
 }
 
@@ -145,6 +148,7 @@ void GaussianStore::keep_rows(const std::vector<std::uint8_t>& keep) {
 
 void GaussianStore::permute_rows(const std::vector<std::uint32_t>& new_to_old) {
   check_permutation(new_to_old, size_);
+  finish_read_ahead();
   if (spill_) return permute_spilled(new_to_old);
   // One Gaussian's six rows and its step count, held while its cycle turns.
   std::vector<float> held(3 * (kGeometryWidth + appearance_width_));
@@ -180,24 +184,24 @@ void GaussianStore::load(const TrainableGaussians& g) {
   const std::size_t aw = appearance_width_;
   for_each_chunk(true, [&](std::size_t begin, std::size_t end) {
 #pragma omp parallel for schedule(static)
-  for (long long i = static_cast<long long>(begin); i < static_cast<long long>(end); ++i) {
-    if (!moments)
-      for (ParamState s : {ParamState::FirstMoment, ParamState::SecondMoment}) {
-        std::memset(row(ParamGroup::Geometry, s, i), 0, kGeometryWidth * sizeof(float));
-        std::memset(row(ParamGroup::Appearance, s, i), 0, aw * sizeof(float));
+    for (long long i = static_cast<long long>(begin); i < static_cast<long long>(end); ++i) {
+      if (!moments)
+        for (ParamState s : {ParamState::FirstMoment, ParamState::SecondMoment}) {
+          std::memset(row(ParamGroup::Geometry, s, i), 0, kGeometryWidth * sizeof(float));
+          std::memset(row(ParamGroup::Appearance, s, i), 0, aw * sizeof(float));
+        }
+      for (int s = 0; s < (moments ? 3 : 1); ++s) {
+        const GaussianModel& m = *models[s];
+        float* geometry = row(ParamGroup::Geometry, static_cast<ParamState>(s), i);
+        std::memcpy(geometry, &m.means[i * 3], 3 * sizeof(float));
+        std::memcpy(geometry + 3, &m.log_scales[i * 3], 3 * sizeof(float));
+        std::memcpy(geometry + 6, &m.rotations[i * 4], 4 * sizeof(float));
+        geometry[10] = m.opacity_logits[i];
+        std::memcpy(row(ParamGroup::Appearance, static_cast<ParamState>(s), i), &m.sh[i * aw],
+                    aw * sizeof(float));
       }
-    for (int s = 0; s < (moments ? 3 : 1); ++s) {
-      const GaussianModel& m = *models[s];
-      float* geometry = row(ParamGroup::Geometry, static_cast<ParamState>(s), i);
-      std::memcpy(geometry, &m.means[i * 3], 3 * sizeof(float));
-      std::memcpy(geometry + 3, &m.log_scales[i * 3], 3 * sizeof(float));
-      std::memcpy(geometry + 6, &m.rotations[i * 4], 4 * sizeof(float));
-      geometry[10] = m.opacity_logits[i];
-      std::memcpy(row(ParamGroup::Appearance, static_cast<ParamState>(s), i), &m.sh[i * aw],
-                  aw * sizeof(float));
+      adam_steps(i) = steps ? g.adam_steps[i] : 0;
     }
-    adam_steps(i) = steps ? g.adam_steps[i] : 0;
-  }
   });
 }
 
@@ -243,19 +247,19 @@ TrainableGaussians GaussianStore::to_trainable() const {
   auto* self = const_cast<GaussianStore*>(this);
   self->for_each_chunk(false, [&](std::size_t begin, std::size_t end) {
 #pragma omp parallel for schedule(static)
-  for (long long i = static_cast<long long>(begin); i < static_cast<long long>(end); ++i) {
-    for (int s = 0; s < 3; ++s) {
-      GaussianModel& m = *models[s];
-      const float* geometry = row(ParamGroup::Geometry, static_cast<ParamState>(s), i);
-      std::memcpy(&m.means[i * 3], geometry, 3 * sizeof(float));
-      std::memcpy(&m.log_scales[i * 3], geometry + 3, 3 * sizeof(float));
-      std::memcpy(&m.rotations[i * 4], geometry + 6, 4 * sizeof(float));
-      m.opacity_logits[i] = geometry[10];
-      std::memcpy(&m.sh[i * aw], row(ParamGroup::Appearance, static_cast<ParamState>(s), i),
-                  aw * sizeof(float));
+    for (long long i = static_cast<long long>(begin); i < static_cast<long long>(end); ++i) {
+      for (int s = 0; s < 3; ++s) {
+        GaussianModel& m = *models[s];
+        const float* geometry = row(ParamGroup::Geometry, static_cast<ParamState>(s), i);
+        std::memcpy(&m.means[i * 3], geometry, 3 * sizeof(float));
+        std::memcpy(&m.log_scales[i * 3], geometry + 3, 3 * sizeof(float));
+        std::memcpy(&m.rotations[i * 4], geometry + 6, 4 * sizeof(float));
+        m.opacity_logits[i] = geometry[10];
+        std::memcpy(&m.sh[i * aw], row(ParamGroup::Appearance, static_cast<ParamState>(s), i),
+                    aw * sizeof(float));
+      }
+      g.adam_steps[i] = adam_steps(i);
     }
-    g.adam_steps[i] = adam_steps(i);
-  }
   });
   return g;
 }

@@ -127,10 +127,11 @@ class GaussianStore {
   struct Chunk {
     Buffer memory;  // [group][state] blocks of chunk_rows x width floats, then the steps;
                     // empty while the chunk is only in the spill file
-    std::size_t slot = kNoSlot;   // its slot in the spill file, once written there
-    bool dirty = false;           // memory newer than the slot
+    std::size_t slot = kNoSlot;  // its slot in the spill file, once written there
+    bool dirty = false;          // memory newer than the slot
     int pins = 0;
-    std::uint64_t last_use = 0;   // for least-recently-used eviction among unlisted chunks
+    bool reading_ahead = false;  // a read into a buffer of ahead_ is under way
+    std::uint64_t last_use = 0;  // for least-recently-used eviction among unlisted chunks
   };
   std::size_t block_offset(ParamGroup group, ParamState state) const;
   // The chunk's memory, paged in if needed (and marked changed when `writes`).
@@ -144,7 +145,10 @@ class GaussianStore {
   void drop_chunk(Chunk& chunk);
   void permute_spilled(const std::vector<std::uint32_t>& new_to_old);
   void start_read_ahead(std::size_t chunk, std::size_t keep);
-  void finish_read_ahead();  // every read started ahead: landed in its chunk
+  // Every read started ahead: landed in its chunk. Called before a chunk being read ahead is
+  // paged in on demand (it would be read twice, and the late read would overwrite edits) and
+  // before the chunks change (a read must not land in a chunk that was dropped or moved).
+  void finish_read_ahead() const;
 
   Backend& backend_;
   int sh_degree_;
@@ -168,7 +172,7 @@ class GaussianStore {
     Buffer buffer;
     std::future<double> done;  // the read's seconds
   };
-  std::vector<ReadAhead> ahead_;
+  mutable std::vector<ReadAhead> ahead_;
   mutable SpillStats stats_;
 };
 

@@ -26,6 +26,7 @@ void GaussianStore::enable_spill(std::unique_ptr<SpillFile> file, std::size_t re
                 "memory (densification holds a few at once)");
   SPLAT_REQUIRE(file->slot_bytes() == chunk_bytes_, "spill slots of ", file->slot_bytes(),
                 " bytes for chunks of ", chunk_bytes_);
+  finish_read_ahead();
   spill_ = std::move(file);
   resident_limit_ = resident_limit;
   resident_count_ = 0;
@@ -70,8 +71,7 @@ void GaussianStore::evict_one(const std::vector<std::size_t>& keep, bool spare_r
     if (ch.memory.empty() || ch.pins > 0) continue;
     if (std::find(keep.begin(), keep.end(), c) != keep.end()) continue;
     if (spare_recent && (c == recent_[0] || c == recent_[1] || c == recent_[2])) continue;
-    if (std::any_of(ahead_.begin(), ahead_.end(), [&](const ReadAhead& a) { return a.chunk == c; }))
-      continue;
+    if (ch.reading_ahead) continue;  // a flag, not a search of ahead_: this loop runs per eviction
     const std::uint32_t rank =
         c < next_use_.size() ? next_use_[c] : std::numeric_limits<std::uint32_t>::max();
     if (victim == kNoSlot || rank > victim_rank ||
@@ -100,8 +100,12 @@ void GaussianStore::evict_one(const std::vector<std::size_t>& keep, bool spare_r
 void GaussianStore::page_in(std::size_t chunk, const std::vector<std::size_t>& keep) const {
   SPLAT_REQUIRE(!omp_in_parallel(), "store chunk ", chunk,
                 " paged in from a parallel loop (it should have been pinned)");
-  while (resident_count_ >= resident_limit_) evict_one(keep);
   Chunk& ch = chunks_[chunk];
+  if (ch.reading_ahead) {  // the next batch's, needed now (densification between batches)
+    finish_read_ahead();
+    if (!ch.memory.empty()) return;
+  }
+  while (resident_count_ >= resident_limit_) evict_one(keep);
   ch.memory = take_buffer();
   if (ch.slot == kNoSlot) {
     std::memset(ch.memory.data(), 0, chunk_bytes_);  // never written: a new chunk's zeros
@@ -214,10 +218,9 @@ void GaussianStore::unpin_all() {
 
 void GaussianStore::start_read_ahead(std::size_t chunk, std::size_t keep) {
   Chunk& ch = chunks_[chunk];
-  if (!ch.memory.empty() || ch.slot == kNoSlot) return;
-  for (const ReadAhead& a : ahead_)
-    if (a.chunk == chunk) return;
+  if (!ch.memory.empty() || ch.slot == kNoSlot || ch.reading_ahead) return;
   while (resident_count_ >= resident_limit_) evict_one({keep}, /*spare_recent=*/false);
+  ch.reading_ahead = true;
   ReadAhead a;
   a.chunk = chunk;
   a.buffer = take_buffer();
@@ -233,9 +236,10 @@ void GaussianStore::start_read_ahead(std::size_t chunk, std::size_t keep) {
   ahead_.push_back(std::move(a));
 }
 
-void GaussianStore::finish_read_ahead() {
+void GaussianStore::finish_read_ahead() const {
   std::exception_ptr failure;
   for (ReadAhead& a : ahead_) {
+    chunks_[a.chunk].reading_ahead = false;
     try {
       const double seconds = a.done.get();  // rethrows a failed read
       Chunk& ch = chunks_[a.chunk];

@@ -148,3 +148,58 @@ TEST_CASE("store with a disk tier holds what an in-memory store holds", "[disk]"
   REQUIRE(spilled.spill_file()->slots_in_use() <= 2);
   REQUIRE_THROWS(GaussianStore(backend, 1, 1000));  // not a multiple of 1024
 }
+
+// The next batch's chunks are read ahead while this batch trains; densification can run before
+// that batch pins them, editing their rows on demand and changing the chunks. A chunk being read
+// ahead is then finished, not read a second time (the late read would overwrite the edits and
+// count the chunk twice), and no read lands in a chunk that was dropped or moved.
+TEST_CASE("store with a disk tier: edits between a read-ahead and the next pin", "[disk]") {
+  const test::TempDir dir("splat-spill");
+  CpuBackend backend;
+  const std::size_t n = 12 * kSmallChunk;
+  TrainableGaussians host = test::random_trainable(n, 1, 9);
+  GaussianStore memory(backend, 1, kSmallChunk), spilled(backend, 1, kSmallChunk);
+  spilled.enable_spill(std::make_unique<SpillFile>(dir.path().string(), spilled.chunk_bytes()), 4);
+  memory.load(host);
+  spilled.load(host);
+  const auto announce = [&](std::vector<std::size_t> next) {
+    spilled.set_next_use(next);
+    spilled.prefetch(next);
+  };
+  const auto edit = [](GaussianStore& s, std::size_t row, float value) {
+    const std::uint32_t id = static_cast<std::uint32_t>(row);
+    std::vector<float> v(s.width(ParamGroup::Geometry), value);
+    s.scatter(ParamGroup::Geometry, ParamState::Value, &id, 1, v.data());
+  };
+
+  // Rows of chunks being read ahead edited on demand (the opacity reset, a clone's source).
+  announce({7, 8, 9});
+  for (GaussianStore* s : {&memory, &spilled}) {
+    edit(*s, 7 * kSmallChunk + 3, 1.5f);
+    edit(*s, 9 * kSmallChunk + 1, -2.5f);
+  }
+  REQUIRE(spilled.resident_chunks() <= 4);
+  spilled.pin({7, 8, 9});
+  REQUIRE(spilled.resident_chunks() <= 4);
+  spilled.unpin_all();
+  require_same(memory.to_trainable(), spilled.to_trainable());
+
+  // The store compacted and reordered while reads are under way.
+  announce({10, 11, 2});
+  std::vector<std::uint8_t> keep(n, 1);
+  for (std::size_t i = 0; i < n; i += 3) keep[i] = 0;
+  memory.keep_rows(keep);
+  spilled.keep_rows(keep);
+  announce({5, 6, 7});
+  std::vector<std::uint32_t> order(memory.size());
+  std::iota(order.rbegin(), order.rend(), 0u);
+  memory.permute_rows(order);
+  spilled.permute_rows(order);
+  announce({0, 1});
+  spilled.resize(2 * kSmallChunk);
+  memory.resize(2 * kSmallChunk);
+  spilled.pin({0, 1});
+  spilled.unpin_all();
+  REQUIRE(spilled.resident_chunks() <= 4);
+  require_same(memory.to_trainable(), spilled.to_trainable());
+}

@@ -50,8 +50,14 @@ void OffloadEngine::pin_batch_chunks(const BatchRequest& r, const BatchPlan& pla
   // The next batch's, as far as the bounds tell (culling by chunks keeps them on the host).
   if (r.next_views && options_.chunk_culling)
     for (int v : *r.next_views)
-      for (std::size_t block : chunk_culler_.candidate_blocks(r.source->camera(v)))
-        add(block * ChunkCuller::kBlockRows / store_.chunk_rows());
+      for (std::size_t block : chunk_culler_.candidate_blocks(r.source->camera(v))) {
+        // Every store chunk the block's rows fall in (chunks may be smaller than blocks).
+        const std::size_t first_row = block * ChunkCuller::kBlockRows;
+        const std::size_t end_row = std::min(first_row + ChunkCuller::kBlockRows, store_.size());
+        if (first_row >= end_row) continue;
+        for (std::size_t c = store_.chunk_of(first_row); c <= store_.chunk_of(end_row - 1); ++c)
+          add(c);
+      }
   store_.set_next_use(order);
   store_.pin(std::vector<std::size_t>(order.begin(), order.begin() + this_batch));
   store_.prefetch(std::vector<std::size_t>(order.begin() + this_batch, order.end()));

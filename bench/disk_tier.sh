@@ -5,10 +5,11 @@
 # over the visible Gaussians' bytes, and peak host memory (the process's, from /usr/bin/time).
 #   bench/disk_tier.sh --data DIR --sh-degree D --host-budget 4GiB [--gpu-budget 1GiB]
 #                      [--steps 100] [--far-plane 200] [--spatial-order none] [--both] --out DIR
+# Without --far-plane the dataset's own (a generated street city's splatstream.yaml) applies.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SPLATSTREAM:-$root/build/cpu/src/app/splatstream}
-data="" sh=3 host_budget="" gpu_budget=1GiB steps=100 far=0 order=morton both=0 out=""
+data="" sh=3 host_budget="" gpu_budget=1GiB steps=100 far="" order=morton both=0 out=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --data) data=$2; shift 2 ;;
@@ -28,9 +29,11 @@ mkdir -p "$out"
 run() {  # NAME [extra --set args]
   local name=$1; shift
   rm -rf "$out/$name"
+  local far_set=()
+  [[ -n $far ]] && far_set=(--set data.far_plane="$far")
   /usr/bin/time -v "$bin" train --data "$data" --out "$out/$name" --set backend=cpu \
     --set mode=offload --set model.init_ply="$data/ground_truth.ply" --set model.sh_degree="$sh" \
-    --set model.spatial_order="$order" --set data.far_plane="$far" \
+    --set model.spatial_order="$order" "${far_set[@]}" \
     --set offload.gpu_budget="$gpu_budget" --set offload.culling=chunks \
     --set train.iterations="$steps" --set train.eval_at="[$steps]" --set train.batch_size=1 \
     --set densify.until=0 --set train.log_every=10 "$@" > "$out/$name.log" 2>&1

@@ -9,6 +9,7 @@
 #include "core/byte_size.hpp"
 #include "core/error.hpp"
 #include "core/host_memory.hpp"
+#include "io/dataset_defaults.hpp"
 #include "tools/scenes/city_dataset.hpp"
 #include "tools/scenes/generated_dataset.hpp"
 #include "tools/scenes/orbit_scene.hpp"
@@ -75,10 +76,10 @@ int run_city(const GenerateOptions& o) {
       report.view_seconds, report.views / report.view_seconds, widest, report.most_gaussians_held,
       format_bytes(peak_host_resident_bytes()).c_str());
   // Beyond it the views show nothing of the city: a far plane there keeps training from
-  // streaming what no image shows.
+  // streaming what no image shows. The dataset carries it (train, plan, eval and render read it).
   if (report.draw_distance > 0)
-    std::printf("views drawn to %.1f m: train with --set data.far_plane=%.1f\n",
-                report.draw_distance, report.draw_distance);
+    std::printf("views drawn to %.1f m: the dataset's %s sets data.far_plane: %.1f\n",
+                report.draw_distance, kDatasetDefaultsFile, report.draw_distance);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "core/config_schema.hpp"
 #include "core/log.hpp"
+#include "io/dataset_defaults.hpp"
 #include "io/image_cache.hpp"
 #include "io/scene.hpp"
 #include "io/scene_summary.hpp"
@@ -52,6 +53,7 @@ int run_info(const InfoOptions& options) {
   TrainConfig config;
   ConfigSchema schema;
   bind_train_config(schema, config);
+  const std::string dataset_line = apply_dataset_defaults(schema, options.data);
   if (!options.config.empty()) schema.load_yaml_file(options.config);
   for (const std::string& assignment : options.overrides) schema.apply_override(assignment);
   const Scene scene = load_scene(options.data, config.data);
@@ -60,6 +62,8 @@ int run_info(const InfoOptions& options) {
     std::printf("%s\n", summary_json(summary).c_str());
   else
     std::printf("%s", summary_text(summary).c_str());
+  if (!options.json && !dataset_line.empty())
+    std::printf("settings (%s): %s\n", kDatasetDefaultsFile, dataset_line.c_str());
   if (options.decode) decode_all(scene, config.data);
   return 0;
 }

@@ -208,7 +208,7 @@ std::string BudgetReport::json() const {
 DatasetPlan plan_dataset(const std::string& data_dir, const std::string& config_file,
                          const std::vector<std::string>& overrides,
                          const std::string& checkpoint_path) {
-  ResolvedConfig resolved = resolve_run_config(config_file, overrides, checkpoint_path);
+  ResolvedConfig resolved = resolve_run_config(data_dir, config_file, overrides, checkpoint_path);
   const TrainConfig& config = resolved.config;
   auto backend = make_backend(config.backend);
   const Scene scene = load_scene(data_dir, config.data);

@@ -3,6 +3,7 @@
 #include "core/config_schema.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "io/dataset_defaults.hpp"
 #include "io/gaussian_ply.hpp"
 #include "io/image_cache.hpp"
 #include "io/scene.hpp"
@@ -16,6 +17,8 @@ Evaluation render_model_views(const ModelViewsOptions& options, const NamedRende
   TrainConfig config;
   ConfigSchema schema;
   bind_train_config(schema, config);
+  const std::string dataset_line = apply_dataset_defaults(schema, options.data_dir);
+  if (!dataset_line.empty()) log_info("dataset settings: ", dataset_line);
   for (const std::string& o : options.overrides) schema.apply_override(o);
 
   TrainableGaussians model;

@@ -4,6 +4,7 @@
 
 #include "core/config_schema.hpp"
 #include "core/error.hpp"
+#include "io/dataset_defaults.hpp"
 #include "io/gaussian_ply.hpp"
 #include "io/scene_initialization.hpp"
 #include "model/spatial_order.hpp"
@@ -13,12 +14,13 @@
 
 namespace splat {
 
-ResolvedConfig resolve_run_config(const std::string& config_file,
+ResolvedConfig resolve_run_config(const std::string& data_dir, const std::string& config_file,
                                   const std::vector<std::string>& overrides,
                                   const std::string& checkpoint_path) {
   ResolvedConfig r;
   ConfigSchema schema;
   bind_train_config(schema, r.config);
+  r.dataset_line = apply_dataset_defaults(schema, data_dir);
   if (!checkpoint_path.empty()) {
     SPLAT_REQUIRE(std::filesystem::exists(checkpoint_path), checkpoint_path,
                   ": no checkpoint to resume from");

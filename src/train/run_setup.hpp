@@ -1,5 +1,6 @@
-// What `train` and `plan` both start from: the effective configuration (a checkpoint's, then
-// the preset file, then the overrides) and the model a run begins with.
+// What `train` and `plan` both start from: the effective configuration (the dataset's own
+// settings, a checkpoint's, then the preset file, then the overrides) and the model a run begins
+// with.
 #pragma once
 
 #include <memory>
@@ -16,12 +17,13 @@ namespace splat {
 struct ResolvedConfig {
   TrainConfig config;
   std::string yaml;
-  std::string schedule_line;                   // what resolve_step_schedules scaled, for the log
+  std::string schedule_line;  // what resolve_step_schedules scaled, for the log
+  std::string dataset_line;   // what the dataset's splatstream.yaml set, for the log
   std::unique_ptr<CheckpointFile> checkpoint;  // mapped; the model is read when loaded
 };
 
 // `checkpoint_path` empty: a new run.
-ResolvedConfig resolve_run_config(const std::string& config_file,
+ResolvedConfig resolve_run_config(const std::string& data_dir, const std::string& config_file,
                                   const std::vector<std::string>& overrides,
                                   const std::string& checkpoint_path);
 

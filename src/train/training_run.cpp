@@ -32,7 +32,8 @@ ResolvedConfig resolve_config(const TrainRunOptions& options) {
   std::string checkpoint_path = options.resume_from;
   if (checkpoint_path.empty() && options.resume)
     checkpoint_path = RunOutputs::checkpoint_path_in(options.out_dir);
-  return resolve_run_config(options.config_file, options.overrides, checkpoint_path);
+  return resolve_run_config(options.data_dir, options.config_file, options.overrides,
+                            checkpoint_path);
 }
 
 nlohmann::json evaluation_json(const Evaluation& e) {
@@ -153,6 +154,7 @@ TrainRunResult run_training(const TrainRunOptions& options) {
     resolved.config.offload.spill_dir = (std::filesystem::path(options.out_dir) / "spill").string();
   const TrainConfig& config = resolved.config;
 
+  if (!resolved.dataset_line.empty()) log_info("dataset settings: ", resolved.dataset_line);
   if (!resolved.schedule_line.empty()) log_info(resolved.schedule_line);
   auto backend = make_render_backend(config);
   log_info("backend: ", backend->description());

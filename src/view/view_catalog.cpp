@@ -8,6 +8,7 @@
 
 #include "core/config_schema.hpp"
 #include "core/error.hpp"
+#include "io/dataset_defaults.hpp"
 #include "io/image.hpp"
 #include "io/image_codec.hpp"
 #include "io/view_image_loader.hpp"
@@ -79,6 +80,7 @@ void ViewCatalog::resolve_dataset() {
     TrainConfig config;
     ConfigSchema schema;
     bind_train_config(schema, config);
+    apply_dataset_defaults(schema, data);
     const fs::path run_config = fs::path(options_.run_dir) / "config.yaml";
     if (!options_.run_dir.empty() && fs::exists(run_config))
       schema.load_yaml_file(run_config.string());

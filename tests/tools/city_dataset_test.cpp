@@ -2,12 +2,16 @@
 
 #include <filesystem>
 
+#include "core/config_schema.hpp"
+#include "core/error.hpp"
+#include "io/dataset_defaults.hpp"
 #include "io/gaussian_ply.hpp"
 #include "io/image_codec.hpp"
 #include "io/scene.hpp"
 #include "io/scene_summary.hpp"
 #include "temp_dir.hpp"
 #include "tools/city_test_support.hpp"
+#include "train/train_config.hpp"
 
 using namespace splat;
 using splat::test::file_bytes;
@@ -64,6 +68,19 @@ TEST_CASE("city dataset: exactly N Gaussians and V views, loadable as a COLMAP s
     REQUIRE(image.width == 80);
     REQUIRE(image.height == 48);
   }
+
+  // Street views are drawn to a distance; the dataset carries it as its far plane, which a
+  // later aerial city written into the same folder takes away again.
+  REQUIRE(report.draw_distance > 0);
+  ConfigSchema schema;
+  TrainConfig config;
+  bind_train_config(schema, config);
+  CHECK(apply_dataset_defaults(schema, dir.path().string()) ==
+        "data.far_plane=" + str_cat(report.draw_distance));
+  CHECK(config.data.far_plane == report.draw_distance);
+  o.camera_set = CityCameraSet::Aerial;
+  CHECK(write_city_dataset(dir.path().string(), o).draw_distance == 0);
+  CHECK_FALSE(std::filesystem::exists(dir / kDatasetDefaultsFile));
 }
 
 TEST_CASE("city dataset: the sparse points lie on the ground-truth surfaces", "[city]") {

@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "io/colmap_from_cameras.hpp"
 #include "io/colmap_writer.hpp"
+#include "io/dataset_defaults.hpp"
 #include "io/gaussian_ply_stream.hpp"
 #include "io/image_codec.hpp"
 #include "math/frustum.hpp"
@@ -142,6 +143,12 @@ CityDatasetReport write_city_dataset(const std::string& folder, const CityDatase
       ColmapFormat::Binary);
   points = {};
   colors = {};
+  // Its views show nothing beyond the draw distance: training with a far plane there streams only
+  // what an image can show (without it a street camera "sees" most of the city).
+  if (report.draw_distance > 0)
+    write_dataset_defaults(folder, str_cat("far_plane: ", report.draw_distance));
+  else
+    fs::remove(fs::path(folder) / kDatasetDefaultsFile, error);  // a street city's, written before
 
   TrainConfig config;
   config.backend = o.backend;

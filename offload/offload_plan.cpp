@@ -46,9 +46,16 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
   // what a staging-free working set could hold, within [256, 65536] rows.
   const std::size_t base = in.render_reserve + in.rows_scratch + kAllocationSlack;
   const std::size_t spare = in.budget > n_sized + base ? in.budget - n_sized - base : 0;
-  plan.chunk_rows = std::clamp<std::size_t>(spare / plan.slot_bytes / 16, 256, 65536);
+  const std::size_t staging_rows =
+      std::clamp<std::size_t>(spare / plan.slot_bytes / 16, 256, 65536);
+  // A chunk never carries more rows than the model has: a small model's staging stays small
+  // (the plan is made again when densification grows the model).
+  plan.chunk_rows = std::min(staging_rows, std::max<std::size_t>(in.gaussians, 256));
   // Two inbound chunk halves with room for held gradients each, two outbound.
-  plan.fixed_bytes = base + plan.chunk_rows * (6 * row + in.rows_scratch_per_chunk_row);
+  const std::size_t bytes_per_chunk_row = 6 * row + in.rows_scratch_per_chunk_row;
+  plan.fixed_bytes = base + plan.chunk_rows * bytes_per_chunk_row;
+  // What a model too large for a smaller chunk would lay out (for the largest N).
+  const std::size_t large_model_fixed = base + staging_rows * bytes_per_chunk_row;
   if (in.budget > n_sized + plan.fixed_bytes)
     plan.capacity = (in.budget - n_sized - plan.fixed_bytes) / plan.slot_bytes;
   plan.uncapped_capacity = plan.capacity;
@@ -57,9 +64,9 @@ OffloadPlan plan_offload(const OffloadPlanInput& in) {
   const double per_gaussian =
       static_cast<double>(plan.device_bytes_per_gaussian) +
       std::clamp(in.visible_fraction, 0.0, 1.0) * static_cast<double>(plan.slot_bytes);
-  if (in.budget > plan.fixed_bytes && per_gaussian > 0)
+  if (in.budget > large_model_fixed && per_gaussian > 0)
     plan.largest_gaussians =
-        static_cast<std::size_t>(std::floor((in.budget - plan.fixed_bytes) / per_gaussian));
+        static_cast<std::size_t>(std::floor((in.budget - large_model_fixed) / per_gaussian));
   return plan;
 }
 

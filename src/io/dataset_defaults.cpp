@@ -2,8 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "core/atomic_file.hpp"
@@ -38,9 +40,18 @@ std::string apply_dataset_defaults(ConfigSchema& schema, const std::string& data
                   "settings, found '",
                   name, "'");
     SPLAT_REQUIRE(section.second.IsMap(), path.string(), ": expected data: to be a mapping");
-    for (const auto& key : section.second)
-      applied += str_cat(applied.empty() ? "" : " ", "data.", key.first.as<std::string>(), "=",
-                         YAML::Dump(key.second));
+    for (const auto& key : section.second) {
+      const std::string name = key.first.as<std::string>();
+      // What describes the dataset; not the machine's settings (cache folder, memory, threads)
+      // nor how far to downscale it, which are the user's to choose.
+      static const char* const kDatasetKeys[] = {"far_plane", "background", "test_every", "images"};
+      SPLAT_REQUIRE(std::find(std::begin(kDatasetKeys), std::end(kDatasetKeys), name) !=
+                        std::end(kDatasetKeys),
+                    path.string(), ": data.", name,
+                    " is not a dataset's setting (a dataset may set data.far_plane, "
+                    "data.background, data.test_every and data.images)");
+      applied += str_cat(applied.empty() ? "" : " ", "data.", name, "=", YAML::Dump(key.second));
+    }
   }
   schema.load_yaml_text(text.str(), path.string());
   return applied;

@@ -54,7 +54,15 @@ TEST_CASE("dataset settings: only data keys, each valid, named with the file", "
                     Contains(file.string()) && Contains("only data.* keys") && Contains("'train'"));
   write_text(file, "data:\n  far_plan: 5\n");
   CHECK_THROWS_WITH(resolve_run_config(data, "", {}, ""),
-                    Contains(file.string()) && Contains("did you mean 'data.far_plane'"));
+                    Contains(file.string()) && Contains("data.far_plan is not a dataset's"));
+  // The machine's settings are not the dataset's to choose (a cache folder it would write to).
+  write_text(file, "data:\n  cache_dir: /etc\n");
+  CHECK_THROWS_WITH(resolve_run_config(data, "", {}, ""),
+                    Contains(file.string()) && Contains("data.cache_dir is not a dataset's"));
+  write_text(file, "data:\n  background: white\n  test_every: 4\n");
+  const ResolvedConfig described = resolve_run_config(data, "", {}, "");
+  CHECK(described.config.data.background == "white");
+  CHECK(described.config.data.test_every == 4);
   write_text(file, "data:\n  far_plane: -3\n");
   CHECK_THROWS_WITH(resolve_run_config(data, "", {}, ""), Contains(file.string()));
   write_text(file, "data: [1, 2\n");

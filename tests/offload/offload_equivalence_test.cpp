@@ -150,12 +150,7 @@ TEST_CASE("offload: a run with a disk tier equals one in memory, through a resum
   spilled.push_back("offload.host_budget=5600KiB");
   run_training(run_options(dir / "memory", 100, base));
   run_training(run_options(dir / "spilled", 100, spilled));
-  auto first = run_options(dir / "resumed", 100, spilled);
-  first.stop_after_steps = 55;
-  CHECK(run_training(first).interrupted);
-  auto second = run_options(dir / "resumed", 100, spilled);
-  second.resume = true;
-  run_training(second);
+  run_stopped_and_resumed(dir / "resumed", 100, 55, spilled);
   const auto want = final_state(dir / "memory").gaussians;
   CHECK(want.size() != 20000);
   check_same_model(want, final_state(dir / "spilled").gaussians, 0.0);
@@ -186,12 +181,7 @@ TEST_CASE("offload: a resumed run equals an uninterrupted one", "[offload]") {
   std::vector<std::string> no_densify = kOffload;
   no_densify.push_back("densify.from=1000");
   run_training(run_options(dir / "straight", 100, no_densify));
-  auto first = run_options(dir / "resumed", 100, no_densify);
-  first.stop_after_steps = 50;
-  CHECK(run_training(first).interrupted);
-  auto second = run_options(dir / "resumed", 100, no_densify);
-  second.resume = true;
-  run_training(second);
+  run_stopped_and_resumed(dir / "resumed", 100, 50, no_densify);
   check_same_model(final_state(dir / "straight").gaussians, final_state(dir / "resumed").gaussians,
                    0.0);
 }

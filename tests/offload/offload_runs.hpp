@@ -64,6 +64,18 @@ inline std::pair<TrainRunOptions, TrainRunOptions> same_order_runs(
   return {resident, offload};
 }
 
+// The recipe run into `out`, stopped after `stop_after` steps (it must report the interrupt),
+// then resumed there to the end with the same configuration.
+inline void run_stopped_and_resumed(const fs::path& out, int iterations, int stop_after,
+                                    const std::vector<std::string>& extra) {
+  auto first = run_options(out, iterations, extra);
+  first.stop_after_steps = stop_after;
+  CHECK(run_training(first).interrupted);
+  auto second = run_options(out, iterations, extra);
+  second.resume = true;
+  run_training(second);
+}
+
 inline TrainingCheckpoint final_state(const fs::path& out) {
   return read_checkpoint((out / "checkpoints/latest.ckpt").string());
 }

@@ -107,12 +107,7 @@ TEST_CASE("resident geometry: a resumed run equals an uninterrupted one", "[offl
   // Stopped at 50: after the densification at 30 and the reset at 45, before the one at 60.
   const auto recipe = geometry_run({kGeometryBudget, "optimizer.untouched=skip"});
   run_training(run_options(dir / "straight", 100, recipe));
-  auto first = run_options(dir / "resumed", 100, recipe);
-  first.stop_after_steps = 50;
-  CHECK(run_training(first).interrupted);
-  auto second = run_options(dir / "resumed", 100, recipe);
-  second.resume = true;
-  run_training(second);
+  run_stopped_and_resumed(dir / "resumed", 100, 50, recipe);
   check_same_model(final_state(dir / "straight").gaussians, final_state(dir / "resumed").gaussians,
                    0.0);
 }

@@ -38,7 +38,8 @@ struct DeviceProjection {
   float* color;               // N x 3
   float* opacity;             // N, sigmoid of the logit
   std::int32_t* tile_rect;    // N x 4: x0, y0, x1, y1 in tiles
-  std::uint32_t* tile_count;  // N: (x1 - x0) * (y1 - y0)
+  std::uint32_t* tile_count;  // N: (x1 - x0) * (y1 - y0); a view binned in bands overwrites it
+                              // with each band's share in turn
 };
 
 // Consecutive tiles [begin, end) in row-major order: a band of the image the binning and the

@@ -36,21 +36,20 @@ std::string apply_dataset_defaults(ConfigSchema& schema, const std::string& data
     const std::string name = section.first.as<std::string>();
     // A dataset says how it is to be read, never how to train on it.
     SPLAT_REQUIRE(name == "data", path.string(),
-                  ": only data.* keys belong in a dataset's "
-                  "settings, found '",
-                  name, "'");
+                  ": only data.* keys belong in a dataset's settings, found '", name, "'");
     SPLAT_REQUIRE(section.second.IsMap(), path.string(), ": expected data: to be a mapping");
     for (const auto& key : section.second) {
-      const std::string name = key.first.as<std::string>();
+      const std::string key_name = key.first.as<std::string>();
       // What describes the dataset; not the machine's settings (cache folder, memory, threads)
       // nor how far to downscale it, which are the user's to choose.
       static const char* const kDatasetKeys[] = {"far_plane", "background", "test_every", "images"};
-      SPLAT_REQUIRE(std::find(std::begin(kDatasetKeys), std::end(kDatasetKeys), name) !=
+      SPLAT_REQUIRE(std::find(std::begin(kDatasetKeys), std::end(kDatasetKeys), key_name) !=
                         std::end(kDatasetKeys),
-                    path.string(), ": data.", name,
+                    path.string(), ": data.", key_name,
                     " is not a dataset's setting (a dataset may set data.far_plane, "
                     "data.background, data.test_every and data.images)");
-      applied += str_cat(applied.empty() ? "" : " ", "data.", name, "=", YAML::Dump(key.second));
+      applied +=
+          str_cat(applied.empty() ? "" : " ", "data.", key_name, "=", YAML::Dump(key.second));
     }
   }
   schema.load_yaml_text(text.str(), path.string());

@@ -170,9 +170,8 @@ struct CudaViewRenderer::State {
   int tiles_x = 0, tiles_y = 0;
   std::uint32_t pair_count = 0;  // of the whole view
   cuda::DeviceProjection projected{};
-  const std::uint64_t* pair_end = nullptr;  // the scan of the binned counts (projection block)
+  std::uint64_t* pair_end = nullptr;  // the scan of the binned counts (projection block)
   cuda::DeviceTileBins bins{};
-  const std::uint64_t* sorted_keys = nullptr;  // null when no pair was emitted
   // The bands of the last forward (one: the whole image) with their pair counts, and the one
   // whose pairs the pair arrays hold.
   std::vector<cuda::TileBand> bands;
@@ -305,9 +304,8 @@ struct CudaViewRenderer::State {
       cuda::launch_count_band_pairs(projected.tile_rect, count, tiles_x, band, projected.tile_count,
                                     native);
       const std::size_t scan_bytes = cuda::scan_tile_counts_scratch_bytes(count);
-      cuda::launch_scan_tile_counts(projected.tile_count, const_cast<std::uint64_t*>(pair_end),
-                                    count, cub_scratch(scan_scratch, scan_bytes), scan_bytes,
-                                    native);
+      cuda::launch_scan_tile_counts(projected.tile_count, pair_end, count,
+                                    cub_scratch(scan_scratch, scan_bytes), scan_bytes, native);
     }
     const PairLayout l(band_pair_count);
     void* block = pairs.reserve(l.layout.total());
@@ -326,7 +324,6 @@ struct CudaViewRenderer::State {
     cuda::launch_tile_ranges(band_pair_count > 0 ? sorted : nullptr, band_pair_count, tile_count,
                              ranges, native);
     bins = {ranges, sorted_ids, tiles_x, tiles_y, band};
-    sorted_keys = band_pair_count > 0 ? sorted : nullptr;
     binned_band = b;
   }
 };
@@ -411,7 +408,6 @@ void CudaViewRenderer::render_to(const GaussianArrays& p, const PinholeCamera& c
   s.tiles_y = tiles_across(camera.height);
 
   const auto tile_count = static_cast<std::uint32_t>(s.tiles_x * s.tiles_y);
-  s.sorted_keys = nullptr;
   s.bins = {nullptr, nullptr, s.tiles_x, s.tiles_y, {0, tile_count}};
   s.bands = {{0, tile_count}};
   s.band_pairs = {0};
